@@ -1,0 +1,1 @@
+"""Composition root: settings, bot and dispatcher factories, the command line."""

@@ -1,0 +1,80 @@
+"""The one place the bot and dispatcher are built: `python -m bot` and the tests both call it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram_dialog import setup_dialogs
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.errors import setup_error_handlers
+from bot.middlewares import ActorMiddleware, DbSessionMiddleware
+from bot.settings import Settings, require_token
+from bot.storage import SqlStorage
+from dialogs import get_dialogs
+from handlers import get_fallback_router, get_routers
+from locales import Translator, get_translator
+from services.clock import Clock, SystemClock
+
+
+def create_bot(settings: Settings, token: str | None = None) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    return Bot(
+        token=token or require_token(settings),
+        session=session,
+        default=DefaultBotProperties(parse_mode=None, link_preview_is_disabled=True),
+    )
+
+
+@dataclass
+class Services:
+    """Shared objects handed to every handler as keyword arguments."""
+
+    settings: Settings
+    session_pool: async_sessionmaker[AsyncSession]
+    clock: Clock
+    translator: Translator
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {
+            "settings": self.settings,
+            "session_pool": self.session_pool,
+            "clock": self.clock,
+            "translator": self.translator,
+        }
+
+
+def _detached(router: Router) -> Router:
+    """Routers are module-level objects (the aiogram style); the tests build one dispatcher
+    per test, so a router is released from the previous one before it is attached again."""
+    router._parent_router = None
+    return router
+
+
+def create_dispatcher(
+    settings: Settings,
+    session_pool: async_sessionmaker[AsyncSession],
+    clock: Clock | None = None,
+    translator: Translator | None = None,
+    storage: BaseStorage | None = None,
+) -> Dispatcher:
+    services = Services(
+        settings=settings,
+        session_pool=session_pool,
+        clock=clock or SystemClock(),
+        translator=translator or get_translator(settings.default_language),
+    )
+    dp = Dispatcher(storage=storage or SqlStorage(session_pool), **services.as_kwargs())
+    dp.update.outer_middleware(DbSessionMiddleware(session_pool))
+    dp.update.outer_middleware(ActorMiddleware(services.translator))
+    for router in [*get_routers(), *get_dialogs(), get_fallback_router()]:
+        dp.include_router(_detached(router))
+    setup_dialogs(dp)
+    setup_error_handlers(dp)
+    return dp

@@ -1,0 +1,78 @@
+"""FSM and dialog state in the bot's own database (the embedded default).
+
+A restart keeps every half-finished dialog. With several processes, Redis storage is
+selected by settings instead (see bot/runner.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import (
+    BaseStorage,
+    DefaultKeyBuilder,
+    KeyBuilder,
+    StateType,
+    StorageKey,
+)
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db.models import FsmRecord
+
+
+class SqlStorage(BaseStorage):
+    def __init__(
+        self,
+        session_pool: async_sessionmaker[AsyncSession],
+        key_builder: KeyBuilder | None = None,
+    ) -> None:
+        self.session_pool = session_pool
+        # aiogram-dialog keeps one stack per "destiny"; the key must include it.
+        self.key_builder = key_builder or DefaultKeyBuilder(with_destiny=True)
+
+    def _key(self, key: StorageKey) -> str:
+        return self.key_builder.build(key)
+
+    async def _load(self, key: str) -> FsmRecord | None:
+        async with self.session_pool() as session:
+            return await session.get(FsmRecord, key)
+
+    async def _save(self, key: str, *, state: Any = ..., data: Any = ...) -> None:
+        async with self.session_pool() as session, session.begin():
+            record = await session.get(FsmRecord, key)
+            new_state = record.state if record and state is ... else (None if state is ... else state)
+            new_data = (record.data if record else {}) if data is ... else data
+            if new_state is None and not new_data:
+                if record is not None:
+                    await session.delete(record)
+                return
+            if record is None:
+                session.add(FsmRecord(key=key, state=new_state, data=new_data))
+            else:
+                record.state = new_state
+                record.data = new_data
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        value = state.state if isinstance(state, State) else state
+        await self._save(self._key(key), state=value)
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        record = await self._load(self._key(key))
+        return record.state if record else None
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await self._save(self._key(key), data=dict(data))
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        record = await self._load(self._key(key))
+        return dict(record.data) if record and record.data else {}
+
+    async def close(self) -> None:
+        return None
+
+    async def count(self) -> int:
+        async with self.session_pool() as session:
+            return len((await session.scalars(select(FsmRecord.key))).all())

@@ -1,0 +1,1 @@
+"""Models, repositories, engine and migrations."""

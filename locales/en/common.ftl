@@ -1,0 +1,11 @@
+error-stale-button = This button has expired. Send /start to open the menu again.
+error-unexpected = Something went wrong and nothing was saved. Please try again later, or send /start.
+fallback-text = Sorry, I did not understand that. Please use the buttons below, or send /start to open the menu.
+fallback-other = No file or picture is needed here. Send /start to open the menu.
+menu-newcomer = Hello! This is your school's home–school bot. Parents and guardians: tap "Share my phone number" to register. Teachers: open the invite link your school sent you.
+menu-known = Hello, { $name }! What would you like to do?
+help-newcomer = Guardians: tap "Share my phone number" and the bot will find your children. Teachers: open the invite link from your school.
+help-guardian = Guardians can see their children and answer the school's messages. Send /start for the menu, /language to change language.
+help-teacher = Teachers can see their class. Send /start for the menu, /language to change language.
+help-school-admin = Admins can invite teachers, upload the roster and download the roster template. Send /start for the menu, /language to change language.
+help-bureau-officer = Bureau officers can see the county's schools. Send /start for the menu, /language to change language.

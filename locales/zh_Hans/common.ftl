@@ -1,0 +1,11 @@
+error-stale-button = 这个按钮已经过期了。请发送 /start 重新打开菜单。
+error-unexpected = 出了点问题，刚才的操作没有保存。请稍后再试，或发送 /start。
+fallback-text = 没看懂这条消息。请点下面的按钮操作，或发送 /start 打开菜单。
+fallback-other = 这里不需要发送文件或图片。请发送 /start 打开菜单。
+menu-newcomer = 您好！这是学校的家校联系机器人。家长请点“分享我的手机号”完成登记；老师请使用学校发给您的邀请链接。
+menu-known = 您好，{ $name }！请选择要做的事：
+help-newcomer = 家长：点“分享我的手机号”，机器人会找到您的孩子。老师：请打开学校发给您的邀请链接。
+help-guardian = 家长可以：查看孩子、回复学校的通知。发送 /start 打开菜单，/language 切换语言。
+help-teacher = 老师可以：查看本班学生。发送 /start 打开菜单，/language 切换语言。
+help-school-admin = 管理员可以：邀请老师、上传花名册、下载花名册模板。发送 /start 打开菜单，/language 切换语言。
+help-bureau-officer = 教育局可以：查看本县各校情况。发送 /start 打开菜单，/language 切换语言。

@@ -1,0 +1,1 @@
+"""The policies' rules. No aiogram in here: handlers, jobs, reports and tests share them."""

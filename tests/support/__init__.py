@@ -1,0 +1,1 @@
+"""Test helpers: a recording bot, update builders, a chat driver and data factories."""
