@@ -12,39 +12,38 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from bot import cli_invite, cli_roster
 from bot.settings import Settings, SettingsError, load_settings
+from locales import Translate, get_translator
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def cli_language() -> str:
+    """The command line speaks the bot's default language (DEFAULT_LANGUAGE, else zh_Hans)."""
+    return get_translator().normalize(os.environ.get("DEFAULT_LANGUAGE"))
+
+
+def build_parser(t: Translate | None = None) -> argparse.ArgumentParser:
+    t = t or get_translator().bind(cli_language())
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description=(
-            "jiaxiao (家校): the school's Telegram bot. Settings come from the environment "
-            "or a .env file in this folder (see .env.example)."
-        ),
+        description=t("cli-description"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=(
-            "First time:\n"
-            "  1. put BOT_TOKEN=<token from @BotFather> in .env\n"
-            '  2. python -m bot invite admin --school "Example Primary School" --county "Example County"\n'
-            "     and open the printed link in Telegram\n"
-            "  3. python -m bot            (keep it running)\n"
-        ),
+        epilog=t("cli-epilog"),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = commands.add_parser("run", help="start the bot (the default)")
+    run = commands.add_parser("run", help=t("cli-run-help"))
     run.set_defaults(handler=_run)
 
-    db = commands.add_parser("db", help="database maintenance")
+    db = commands.add_parser("db", help=t("cli-db-help"))
     db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
-    upgrade = db_commands.add_parser("upgrade", help="create or upgrade the database schema")
+    upgrade = db_commands.add_parser("upgrade", help=t("cli-db-upgrade-help"))
     upgrade.set_defaults(handler=_db_upgrade)
 
     cli_invite.register(commands)
@@ -65,7 +64,7 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     from db.migrate import upgrade
 
     upgrade(settings.database_url)
-    print("database is up to date")
+    print(get_translator().get("cli-db-up-to-date", settings.default_language))
     return 0
 
 
@@ -83,7 +82,7 @@ def main(argv: Sequence[str]) -> int:
             logging.getLogger("alembic").setLevel(logging.WARNING)
         return handler(args, settings)
     except SettingsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(get_translator().get(exc.key, cli_language(), **exc.params), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -71,7 +71,13 @@ class Settings(BaseSettings):
 
 
 class SettingsError(Exception):
-    """A setting is missing or wrong; the message names it and says how to fix it."""
+    """A setting is missing or wrong. `key` is the locale message that names it and says
+    how to fix it; the command line renders it in the admin's language."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(key, params)
+        self.key = key
+        self.params = params
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -82,13 +88,10 @@ def load_settings(**overrides: object) -> Settings:
         for err in exc.errors():
             name = "__".join(str(p) for p in err["loc"]).upper()
             problems.append(f"{name}: {err['msg']}")
-        raise SettingsError("invalid setting " + "; ".join(problems)) from None
+        raise SettingsError("cli-invalid-setting", problem="; ".join(problems)) from None
 
 
 def require_token(settings: Settings) -> str:
     if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
-        raise SettingsError(
-            "BOT_TOKEN is not set: get a token from @BotFather and put BOT_TOKEN=<token> "
-            "in a .env file in this folder (see .env.example) or in the environment."
-        )
+        raise SettingsError("cli-missing-token")
     return settings.bot_token.get_secret_value().strip()

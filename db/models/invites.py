@@ -22,6 +22,10 @@ class Invite(Base):
     class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"), default=None)
     student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), default=None)
     relation: Mapped[str | None] = mapped_column(String(20), default=None)
+    # Teacher invites: the posts the teacher gets, comma-separated Staff flag names
+    # ("head_teacher,mentor"). Guardian invites: the roster guardian to attach, if known.
+    posts: Mapped[str | None] = mapped_column(String(100), default=None)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
     note: Mapped[str | None] = mapped_column(String(100), default=None)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
     created_at: Mapped[datetime]

@@ -18,7 +18,12 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "priority", "due_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "priority", "due_at"),
+        # recover() and the stale-claim job look for old claims.
+        Index("ix_outbox_claims", "status", "claimed_at"),
+        Index("ix_outbox_campaign_status", "campaign_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
@@ -27,7 +32,7 @@ class OutboxMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), default=None)
-    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), default=None, index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), default=None)
     # {"text": str, "buttons": [[{"text", "callback_data"}]], "document": {...}}: already
     # rendered in the recipient's language, so the row shows what was actually sent.
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -57,3 +62,17 @@ class Campaign(Base):
     total: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class JobLease(Base):
+    """Which process may run a scheduled job now, so with several processes a job runs in one.
+
+    Taken by one atomic UPDATE ... WHERE expires_at < now OR holder = me; a holder that
+    dies simply lets its lease expire.
+    """
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]

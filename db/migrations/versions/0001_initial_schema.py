@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 22:12:03.425324
+Create Date: 2026-11-22 22:21:45.225178
 """
 
 from __future__ import annotations
@@ -35,6 +35,13 @@ def upgrade() -> None:
         sa.Column("state", sa.String(length=200), nullable=True),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_fsm_records")),
+    )
+    op.create_table(
+        "job_leases",
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("holder", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_job_leases")),
     )
     op.create_table(
         "people",
@@ -116,8 +123,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("dedup_key", name=op.f("uq_outbox_dedup_key")),
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_outbox_campaign_id"), ["campaign_id"], unique=False)
+        batch_op.create_index("ix_outbox_campaign_status", ["campaign_id", "status"], unique=False)
         batch_op.create_index(batch_op.f("ix_outbox_chat_id"), ["chat_id"], unique=False)
+        batch_op.create_index("ix_outbox_claims", ["status", "claimed_at"], unique=False)
         batch_op.create_index("ix_outbox_due", ["status", "priority", "due_at"], unique=False)
 
     op.create_table(
@@ -277,6 +285,8 @@ def upgrade() -> None:
         sa.Column("class_id", sa.Integer(), nullable=True),
         sa.Column("student_id", sa.Integer(), nullable=True),
         sa.Column("relation", sa.String(length=20), nullable=True),
+        sa.Column("posts", sa.String(length=100), nullable=True),
+        sa.Column("person_id", sa.Integer(), nullable=True),
         sa.Column("note", sa.String(length=100), nullable=True),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -292,6 +302,9 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(
             ["created_by_id"], ["people.id"], name=op.f("fk_invites_created_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_invites_person_id_people")
         ),
         sa.ForeignKeyConstraint(
             ["school_id"], ["schools.id"], name=op.f("fk_invites_school_id_schools")
@@ -433,13 +446,15 @@ def downgrade() -> None:
     op.drop_table("staff")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_due")
+        batch_op.drop_index("ix_outbox_claims")
         batch_op.drop_index(batch_op.f("ix_outbox_chat_id"))
-        batch_op.drop_index(batch_op.f("ix_outbox_campaign_id"))
+        batch_op.drop_index("ix_outbox_campaign_status")
 
     op.drop_table("outbox")
     op.drop_table("schools")
     op.drop_table("campaigns")
     op.drop_table("people")
+    op.drop_table("job_leases")
     op.drop_table("fsm_records")
     op.drop_table("counties")
     # ### end Alembic commands ###

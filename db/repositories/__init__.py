@@ -1,0 +1,1 @@
+"""Queries. Repositories take an AsyncSession and never commit."""
