@@ -79,6 +79,7 @@ _WORDS: dict[str, tuple[str, object]] = {
     "roster-words-no": ("yes_no", False),
     "roster-words-male": ("gender", Gender.MALE),
     "roster-words-female": ("gender", Gender.FEMALE),
+    "roster-words-grade": ("grade_word", True),
     **{
         "roster-words-relation-" + r.value: ("relation", r)
         for r in GuardianRelation
@@ -114,7 +115,9 @@ def vocabulary() -> Vocabulary:
 
 def build_vocabulary(translator: Translator) -> Vocabulary:
     headers: dict[str, str] = {}
-    words: dict[str, dict[str, object]] = {"yes_no": {}, "gender": {}, "relation": {}}
+    words: dict[str, dict[str, object]] = {
+        "yes_no": {}, "gender": {}, "relation": {}, "grade_word": {},
+    }
     for language in LANGUAGES:
         for column in COLUMNS:
             headers[normalize_header(translator.get(column.locale_key, language))] = column.key
