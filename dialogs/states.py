@@ -3,6 +3,9 @@ from aiogram.fsm.state import State, StatesGroup
 
 class MainMenu(StatesGroup):
     main = State()
+    children = State()  # a guardian's children
+    students = State()  # a teacher's students
+    schools = State()  # a bureau officer's schools
 
 
 class Roster(StatesGroup):
@@ -20,3 +23,12 @@ class InviteTeacher(StatesGroup):
 
     choose_role = State()
     show_link = State()
+
+
+class Announce(StatesGroup):
+    """An admin or head teacher sends a short notice to guardians."""
+
+    audience = State()
+    text = State()
+    confirm = State()
+    started = State()

@@ -2,11 +2,11 @@
 
 from aiogram import Router
 
-from handlers import fallback, onboarding, roster, start
+from handlers import announce, fallback, onboarding, roster, start
 
 
 def get_routers() -> list[Router]:
-    return [start.router, onboarding.router, roster.router]
+    return [start.router, onboarding.router, roster.router, announce.router]
 
 
 def get_fallback_router() -> Router:

@@ -7,7 +7,7 @@ a school admin only their school; a bureau officer only their county.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -136,6 +136,15 @@ async def load_actor(session: AsyncSession, telegram_user_id: int) -> Actor:
         posts=posts,
         children=frozenset(children),
     )
+
+
+def teaching_scope(actor: Actor) -> Actor:
+    """The same actor seen only as a teacher: "My class" lists the students they teach,
+    not the whole school they may also administer, nor their own children."""
+    posts = tuple(
+        replace(p, is_school_admin=False, is_bureau_officer=False) for p in actor.posts if p.is_teacher
+    )
+    return replace(actor, posts=posts, children=frozenset())
 
 
 def visible_students(actor: Actor) -> ColumnElement[bool]:

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from fluent.syntax import FluentParser, ast as fast
+from fluent.syntax import FluentParser
+from fluent.syntax import ast as fast
 from fluent.syntax.visitor import Visitor
 
 from locales import DEFAULT_LANGUAGE, LANGUAGES, Translator, ftl_files
