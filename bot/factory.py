@@ -9,7 +9,9 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisStorage
 from aiogram_dialog import setup_dialogs
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -50,6 +52,19 @@ class Services:
         }
 
 
+def create_storage(
+    settings: Settings, session_pool: async_sessionmaker[AsyncSession]
+) -> tuple[BaseStorage, BaseEventIsolation]:
+    """FSM/dialog state: Redis when configured (several processes share it, and its lock
+    isolates one chat's updates across processes), else the bot's own database."""
+    if settings.redis_url:
+        redis = RedisStorage.from_url(
+            settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True)
+        )
+        return redis, redis.create_isolation()
+    return SqlStorage(session_pool), SimpleEventIsolation()
+
+
 def _detached(router: Router) -> Router:
     """Routers are module-level objects (the aiogram style); the tests build one dispatcher
     per test, so a router is released from the previous one before it is attached again."""
@@ -70,11 +85,15 @@ def create_dispatcher(
         clock=clock or SystemClock(),
         translator=translator or get_translator(settings.default_language),
     )
-    dp = Dispatcher(storage=storage or SqlStorage(session_pool), **services.as_kwargs())
+    if storage is None:
+        storage, isolation = create_storage(settings, session_pool)
+    else:
+        isolation = SimpleEventIsolation()
+    dp = Dispatcher(storage=storage, events_isolation=isolation, **services.as_kwargs())
     dp.update.outer_middleware(DbSessionMiddleware(session_pool))
     dp.update.outer_middleware(ActorMiddleware(services.translator))
     for router in [*get_routers(), *get_dialogs(), get_fallback_router()]:
         dp.include_router(_detached(router))
-    setup_dialogs(dp)
+    setup_dialogs(dp, events_isolation=isolation)
     setup_error_handlers(dp)
     return dp

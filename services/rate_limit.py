@@ -15,6 +15,11 @@ Monotonic = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
 
+# Refills are float sums; without a tolerance a bucket can sit at 0.9999999 tokens and ask
+# for a sleep so short that adding it to the clock changes nothing, looping for ever.
+EPSILON = 1e-9
+
+
 class TokenBucket:
     """`rate` tokens a second, at most `burst` saved up; a send costs one token."""
 
@@ -38,14 +43,14 @@ class TokenBucket:
     def delay(self, now: float) -> float:
         """Seconds until one token is there (0 when one is there now)."""
         self._refill(now)
-        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+        return 0.0 if self.tokens >= 1 - EPSILON else (1 - self.tokens) / self.rate
 
     def take(self, now: float) -> None:
         self._refill(now)
         self.tokens -= 1
 
     def full(self, now: float) -> bool:
-        return self.available(now) >= self.burst
+        return self.available(now) >= self.burst - EPSILON
 
 
 class RateLimiter:
@@ -89,7 +94,7 @@ class RateLimiter:
         """Whole sends this chat may have right now."""
         now = self.monotonic()
         bucket = self.chats.get(chat_id)
-        return self.chat_burst if bucket is None else int(bucket.available(now))
+        return self.chat_burst if bucket is None else int(bucket.available(now) + EPSILON)
 
     def busy_chats(self) -> list[int]:
         """Chats that may not get a message right now; forgets chats whose bucket is full."""
@@ -106,12 +111,15 @@ class RateLimiter:
     def delay(self, chat_id: int) -> float:
         now = self.monotonic()
         return max(
-            self.paused_until - now, self.total.delay(now), self._chat(chat_id, now).delay(now)
+            0.0,
+            self.paused_until - now,
+            self.total.delay(now),
+            self._chat(chat_id, now).delay(now),
         )
 
     async def acquire(self, chat_id: int) -> None:
         """Wait until a message may go to `chat_id`, then spend the tokens."""
-        while (wait := self.delay(chat_id)) > 0:
+        while (wait := self.delay(chat_id)) > EPSILON:
             await self.sleep(wait)
         now = self.monotonic()
         self.total.take(now)
