@@ -174,7 +174,6 @@ class FakeBotApi:
         self.faults = Faults()
         self.base_url = ""
         self._runner: web.AppRunner | None = None
-        self._rng = random.Random(self.faults.seed)
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self._file_ids = itertools.count(1)
@@ -199,6 +198,15 @@ class FakeBotApi:
         self.first_delivery: float | None = None
         self.last_delivery: float | None = None
         self.deliveries = 0  # accepted send* calls
+
+    @property
+    def faults(self) -> Faults:
+        return self._faults
+
+    @faults.setter
+    def faults(self, faults: Faults) -> None:
+        self._faults = faults
+        self._rng = random.Random(faults.seed)  # the same failures on every run
 
     # ---------------------------------------------------------------- life cycle
 
@@ -272,7 +280,10 @@ class FakeBotApi:
     def push_callback(self, user: UserLike, message_id: int, data: str) -> str:
         """Presses an inline button on the bot's message `message_id` in the user's chat."""
         u = _user(user)
-        message = self._find(u.id, message_id)
+        try:
+            message = self._find(u.id, message_id)
+        except _ApiError:
+            raise AssertionError(f"no message #{message_id} in chat {u.id}") from None
         callback_id = str(next(self._callback_ids))
         payload = {
             "id": callback_id,
@@ -658,6 +669,8 @@ class FakeBotApi:
 
     async def _send_document(self, fields: dict[str, Any]) -> dict[str, Any]:
         document = fields.get("document")
+        if isinstance(document, str) and document.startswith("attach://"):
+            document = fields.get(document.removeprefix("attach://"))
         if isinstance(document, dict):
             stored = self._store_file(
                 document["filename"] or "document", document["data"],

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (never timed assertions in tests). See docs/performance.md."""
