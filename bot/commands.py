@@ -23,7 +23,8 @@ NEWCOMER_COMMANDS = ("start", "help", "language")
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "guardian": (),
     "teacher": ("class",),
-    "school_admin": ("invite", "roster"),
+    "head_teacher": ("announce",),
+    "school_admin": ("announce", "invite", "roster"),
     "bureau_officer": ("schools",),
 }
 # Telegram wants ISO 639-1 codes for language_code.

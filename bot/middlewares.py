@@ -9,6 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.storage import update_session_scope as _scope
 from locales import Translator
 from services.access import load_actor
 
@@ -27,14 +28,15 @@ class DbSessionMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         async with self.session_pool() as session:
-            data["session"] = session
-            try:
-                result = await handler(event, data)
-            except BaseException:
-                await session.rollback()
-                raise
-            await session.commit()
-            return result
+            with _scope(session):
+                data["session"] = session
+                try:
+                    result = await handler(event, data)
+                except BaseException:
+                    await session.rollback()
+                    raise
+                await session.commit()
+                return result
 
 
 class ActorMiddleware(BaseMiddleware):

@@ -1,12 +1,19 @@
 """FSM and dialog state in the bot's own database (the embedded default).
 
 A restart keeps every half-finished dialog. With several processes, Redis storage is
-selected by settings instead (see bot/runner.py).
+selected by settings instead (see bot/factory.py: create_storage).
+
+While an update is handled, state is read and written through that update's own session
+(DbSessionMiddleware opens it with `update_session_scope`), so the dialog's state and the
+handler's writes commit or roll back together. A second connection would also deadlock on
+SQLite: the update's transaction holds the one write lock until the handler returns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -23,6 +30,29 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.models import FsmRecord
 
 
+class _Scope:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.open = True
+
+
+_update_scope: ContextVar[_Scope | None] = ContextVar("jiaxiao_update_session", default=None)
+
+
+@contextmanager
+def update_session_scope(session: AsyncSession) -> Iterator[None]:
+    """Mark `session` as the current update's session for the storage. A task started
+    inside the update copies the variable, so the scope is also closed explicitly: after
+    the update, such a task falls back to a session of its own."""
+    scope = _Scope(session)
+    token = _update_scope.set(scope)
+    try:
+        yield
+    finally:
+        scope.open = False
+        _update_scope.reset(token)
+
+
 class SqlStorage(BaseStorage):
     def __init__(
         self,
@@ -36,12 +66,24 @@ class SqlStorage(BaseStorage):
     def _key(self, key: StorageKey) -> str:
         return self.key_builder.build(key)
 
-    async def _load(self, key: str) -> FsmRecord | None:
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        """The update's session (its middleware commits), else one committed here."""
+        scope = _update_scope.get()
+        if scope is not None and scope.open:
+            yield scope.session
+            await scope.session.flush()
+            return
         async with self.session_pool() as session:
+            yield session
+            await session.commit()
+
+    async def _load(self, key: str) -> FsmRecord | None:
+        async with self._session() as session:
             return await session.get(FsmRecord, key)
 
     async def _save(self, key: str, *, state: Any = ..., data: Any = ...) -> None:
-        async with self.session_pool() as session, session.begin():
+        async with self._session() as session:
             record = await session.get(FsmRecord, key)
             new_state = record.state if record and state is ... else (None if state is ... else state)
             new_data = (record.data if record else {}) if data is ... else data

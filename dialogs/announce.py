@@ -143,10 +143,6 @@ async def on_send(callback: CallbackQuery, _button: Button, manager: DialogManag
     except AnnouncementError as exc:
         await callback.answer(t(exc.key), show_alert=True)
         return
-    # Commit now: the dialog state is saved after this handler through the storage's own
-    # session, which would wait on this session's write lock (SQLite) until it times out.
-    # Nothing is lost either way: a retry with the same campaign key finds these rows.
-    await session.commit()
     manager.dialog_data[TOTAL] = started.total
     await manager.switch_to(Announce.started)
 

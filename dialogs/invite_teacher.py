@@ -39,8 +39,6 @@ async def on_post(callback: CallbackQuery, button: Button, manager: DialogManage
     except InviteError as exc:
         await callback.answer(t(exc.key), show_alert=True)
         return
-    # Release the write lock before the dialog storage (its own connection) writes.
-    await data["session"].commit()
     me = await callback.bot.me()
     link = issued.link(me.username or "")
     await callback.answer()

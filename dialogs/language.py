@@ -31,8 +31,6 @@ async def on_choose(callback: CallbackQuery, button: Button, manager: DialogMana
         language=language,
     )
     await set_language(data["session"], data["clock"], account, language)
-    # Release the write lock before the dialog storage (its own connection) writes.
-    await data["session"].commit()
     t = translator.bind(language)
     # The rest of this update already speaks the new language.
     data["t"], data["lang"] = t, language

@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.repositories import people as people_repo
 from db.repositories import schools as schools_repo
 from dialogs.common import tap_hint
-from dialogs.states import InviteTeacher, Language, MainMenu, Roster
+from dialogs.states import Announce, InviteTeacher, Language, MainMenu, Roster
 from dialogs.widgets import T
 from locales import Translate
 from services.access import Actor, teaching_scope, visible_students
+from services.announcements import may_announce
 
 # A class list longer than this is cut (one Telegram message holds ~4,000 characters).
 MAX_LISTED = 120
@@ -29,6 +30,7 @@ ID_CHILDREN = "children"
 ID_CLASS = "class"
 ID_INVITE = "invite_teacher"
 ID_ROSTER = "roster"
+ID_ANNOUNCE = "announce"
 ID_SCHOOLS = "schools"
 ID_LANGUAGE = "language"
 ID_BACK = "back"
@@ -60,6 +62,7 @@ async def get_menu(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         "is_teacher": actor.is_teacher,
         "is_admin": actor.is_school_admin,
         "is_bureau": actor.is_bureau_officer,
+        "can_announce": may_announce(actor),
     }
 
 
@@ -119,6 +122,7 @@ dialog = Dialog(
         SwitchTo(T("menu-class-button"), id=ID_CLASS, state=MainMenu.students, when="is_teacher"),
         Start(T("menu-invite-teacher-button"), id=ID_INVITE, state=InviteTeacher.choose_role, when="is_admin"),
         Start(T("menu-roster-button"), id=ID_ROSTER, state=Roster.upload, when="is_admin"),
+        Start(T("announce-menu-button"), id=ID_ANNOUNCE, state=Announce.audience, when="can_announce"),
         SwitchTo(T("menu-schools-button"), id=ID_SCHOOLS, state=MainMenu.schools, when="is_bureau"),
         Start(T("language-button"), id=ID_LANGUAGE, state=Language.choose),
         tap_hint(),

@@ -104,9 +104,6 @@ async def _show_joined_menu(
 ) -> None:
     """The person has new roles: their command menu and main menu change with them."""
     assert message.from_user is not None
-    # Dialog state lives in the same SQLite file but is written through its own
-    # connection; our write lock must be released first or the two wait on each other.
-    await session.commit()
     actor: Actor = await load_actor(session, message.from_user.id)
     dialog_manager.middleware_data["actor"] = actor
     await set_chat_commands(bot, translator, message.chat.id, actor.roles, actor.language or lang)

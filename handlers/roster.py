@@ -1,8 +1,8 @@
 """An admin sends the roster spreadsheet; the bot checks it and imports it all or nothing.
 
-Any document a school admin sends is taken as a roster, except while the roster dialog is
-open: its own input takes the file there (same code, `import_document`). Everyone else's
-files fall through to the dialogs and the fallback.
+A document a school admin sends from the menu is taken as a roster; the roster dialog takes
+its own file (same code, `import_document`); inside any other dialog the file is that
+dialog's to answer. Everyone else's files fall through to the dialogs and the fallback.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from aiogram.types import BufferedInputFile, Message, TelegramObject
 from aiogram_dialog import DialogManager, StartMode
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.states import Roster
+from dialogs.states import MainMenu, Roster
 from handlers.filters import IsSchoolAdmin
 from locales import Translate
 from services import roster
@@ -30,9 +30,13 @@ router.message.filter(IsSchoolAdmin)
 TELEGRAM_TEXT_LIMIT = 4096
 
 
-class OutsideRosterDialog(Filter):
+class NoTaskOpen(Filter):
+    """True when the admin is at the menu or has no dialog open. A file sent in the middle
+    of another task (say, while typing a notice) belongs to that task's dialog, which
+    answers it; the roster dialog takes its own file itself."""
+
     async def __call__(self, event: TelegramObject, aiogd_context: Any = None, **_: Any) -> bool:
-        return aiogd_context is None or aiogd_context.state != Roster.upload
+        return aiogd_context is None or aiogd_context.state.group is MainMenu
 
 
 @router.message(Command("roster"))
@@ -40,7 +44,7 @@ async def open_roster(message: Message, dialog_manager: DialogManager) -> None:
     await dialog_manager.start(Roster.upload, mode=StartMode.RESET_STACK)
 
 
-@router.message(F.document, OutsideRosterDialog())
+@router.message(F.document, NoTaskOpen())
 async def roster_file(
     message: Message, bot: Bot, session: AsyncSession, actor: Actor, clock: Clock, t: Translate
 ) -> None:
@@ -73,9 +77,6 @@ async def import_document(
     except roster.RosterInvalid as exc:
         await message.answer(_fit(exc.problems, t))
         return
-    # The whole import is in; commit now so the dialog storage (its own connection to the
-    # same SQLite file) is not left waiting on our write lock.
-    await session.commit()
     await message.answer(roster.render_result(result, t))
 
 

@@ -95,6 +95,8 @@ class Actor:
             roles.add("guardian")
         if self.is_teacher:
             roles.add("teacher")
+        if any(p.is_head_teacher for p in self.posts):
+            roles.add("head_teacher")
         if self.is_school_admin:
             roles.add("school_admin")
         if self.is_bureau_officer:

@@ -205,9 +205,9 @@ async def test_send_again_after_a_failed_update_queues_nothing_new(
     tg: ChatDriver, factory: Factory, session: AsyncSession, session_pool,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The rows are queued but the update fails before the screen moves on (the admin
-    sees an error and the confirm screen still offers Send): the second tap must find the
-    rows of the first instead of sending the notice twice."""
+    """The update fails after the rows were written but before the screen moves on (the
+    admin sees an error and the confirm screen still offers Send): the whole update is
+    rolled back, so nothing half-sent remains, and the second tap queues the notice once."""
     from aiogram_dialog.manager.manager import ManagerImpl
 
     from dialogs.states import Announce
@@ -227,7 +227,8 @@ async def test_send_again_after_a_failed_update_queues_nothing_new(
     monkeypatch.setattr(ManagerImpl, "switch_to", flaky_switch)
     failed = await tg.press(admin, data, message)
     assert "出了点问题" in failed.text
-    assert await _count(session_pool, OutboxMessage) == 3
+    assert await _count(session_pool, OutboxMessage) == 0
+    assert await _count(session_pool, Campaign) == 0
 
     retried = await tg.press(admin, data, message)
     assert "开始发送给 3 位家长" in retried.text

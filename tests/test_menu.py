@@ -40,10 +40,11 @@ def test_commands_per_role() -> None:
     assert commands_for(set()) == ["start", "help", "language"]
     assert commands_for({"guardian"}) == ["start", "help", "language"]
     assert commands_for({"teacher"}) == ["start", "help", "language", "class"]
-    assert commands_for({"school_admin"}) == ["start", "help", "language", "invite", "roster"]
+    assert commands_for({"teacher", "head_teacher"}) == ["start", "help", "language", "class", "announce"]
+    assert commands_for({"school_admin"}) == ["start", "help", "language", "announce", "invite", "roster"]
     assert commands_for({"bureau_officer"}) == ["start", "help", "language", "schools"]
     assert commands_for({"teacher", "school_admin", "guardian"}) == [
-        "start", "help", "language", "class", "invite", "roster",
+        "start", "help", "language", "class", "announce", "invite", "roster",
     ]
 
 
@@ -54,7 +55,7 @@ async def test_joining_sets_that_chats_commands_for_each_role(
     school = await factory.school("一小", county)
     cases = [
         (4101, await invites.create_invite(session, clock, "teacher", school_id=school.id), ["class"]),
-        (4102, await invites.create_invite(session, clock, "school_admin", school_id=school.id), ["invite", "roster"]),
+        (4102, await invites.create_invite(session, clock, "school_admin", school_id=school.id), ["announce", "invite", "roster"]),
         (4103, await invites.create_invite(session, clock, "bureau_officer", county_id=county.id), ["schools"]),
     ]
     await session.commit()

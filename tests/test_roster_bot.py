@@ -116,6 +116,23 @@ async def test_the_same_file_twice_changes_nothing(
     assert await snapshot(session_pool) == before
 
 
+async def test_a_file_sent_while_writing_a_notice_is_not_taken_as_a_roster(
+    tg: ChatDriver, school: School, session_pool: async_sessionmaker[AsyncSession]
+) -> None:
+    admin = tg.user(ADMIN_ID)
+    await tg.send(admin, "/start")
+    menu_import = await tg.send_document(admin, "花名册.xlsx", xlsx(ROWS))
+    assert "新增 3 名学生" in menu_import.text  # from the menu, a file is a roster
+    before = await snapshot(session_pool)
+
+    await tg.send(admin, "/announce")
+    await tg.tap(admin, "全校家长")
+    replies = await tg.send_document(admin, "花名册.xlsx", xlsx(ROWS[:1]))
+    assert "请直接输入文字" in replies.text
+    assert "导入" not in replies.text
+    assert await snapshot(session_pool) == before
+
+
 async def test_an_edited_file_updates_by_student_number_and_keeps_guardian_history(
     tg: ChatDriver, school: School, session_pool: async_sessionmaker[AsyncSession], clock: Any
 ) -> None:

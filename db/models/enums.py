@@ -55,3 +55,56 @@ class Priority:
     URGENT = 0
     NORMAL = 5
     BULK = 9
+
+
+class AttendanceStatus(StrEnum):
+    ABSENT = "absent"
+    LATE = "late"
+
+
+class AbsenceReason(StrEnum):
+    """What the sheet says; "unknown" is an unexplained absence (the guardian is asked)."""
+
+    UNKNOWN = "unknown"
+    SICK = "sick"
+    PERSONAL_LEAVE = "personal"  # 事假
+    FAMILY = "family"
+    LATE = "late"
+
+
+class MarkSource(StrEnum):
+    TEACHER = "teacher"
+    GUARDIAN = "guardian"  # reported before school, or the answer to the notice
+    SYSTEM = "system"  # e.g. marked present again when a dropout returns
+
+
+class GuardianAnswer(StrEnum):
+    SICK = "sick"
+    FAMILY = "family"
+    ON_THE_WAY = "on_the_way"
+    DONT_KNOW = "dont_know"
+
+
+class DropoutStage(StrEnum):
+    SUSPECTED = "suspected"
+    CONFIRMED = "confirmed"  # 辍学认定
+    REPORTED = "reported"  # 学校报告
+    PERSUADING = "persuading"  # 走访动员
+    ENFORCING = "enforcing"  # 依法强制
+    RETURNED = "returned"  # ended: back at school
+    CLOSED = "closed"  # ended: transferred, moved away, ...
+
+
+class DropoutTrigger(StrEnum):
+    CONSECUTIVE = "consecutive"  # N unexplained absent school days in a row
+    TERM_RATIO = "term_ratio"  # absences reached a share of the term's school days
+    MANUAL = "manual"
+
+
+class DropoutEventKind(StrEnum):
+    OPENED = "opened"
+    STAGE = "stage"
+    VISIT = "visit"
+    NOTE = "note"
+    RETURNED = "returned"
+    CLOSED = "closed"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 22:21:45.225178
+Create Date: 2026-11-23 09:24:17.439867
 """
 
 from __future__ import annotations
@@ -90,6 +90,24 @@ def upgrade() -> None:
         sa.UniqueConstraint("county_id", "name", name=op.f("uq_schools_county_id_name")),
     )
     op.create_table(
+        "calendar_days",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("is_school_day", sa.Boolean(), nullable=False),
+        sa.Column("note", sa.String(length=100), nullable=True),
+        sa.Column("created_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_calendar_days_school_id_schools")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_calendar_days")),
+        sa.UniqueConstraint("school_id", "day", name=op.f("uq_calendar_days_school_id_day")),
+    )
+    with op.batch_alter_table("calendar_days", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_calendar_days_school_id"), ["school_id"], unique=False)
+
+    op.create_table(
         "outbox",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("dedup_key", sa.String(length=200), nullable=False),
@@ -166,6 +184,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_staff_school_id"), ["school_id"], unique=False)
 
     op.create_table(
+        "terms",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("created_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_terms_school_id_schools")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_terms")),
+        sa.UniqueConstraint("school_id", "starts_on", name=op.f("uq_terms_school_id_starts_on")),
+    )
+    with op.batch_alter_table("terms", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_terms_school_id"), ["school_id"], unique=False)
+
+    op.create_table(
         "classes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("school_id", sa.Integer(), nullable=False),
@@ -187,6 +223,38 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("classes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_classes_school_id"), ["school_id"], unique=False)
+
+    op.create_table(
+        "attendance_sheets",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("class_id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("submitted_by_id", sa.Integer(), nullable=True),
+        sa.Column("submitted_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["class_id"], ["classes.id"], name=op.f("fk_attendance_sheets_class_id_classes")
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_attendance_sheets_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["submitted_by_id"],
+            ["people.id"],
+            name=op.f("fk_attendance_sheets_submitted_by_id_people"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_attendance_sheets")),
+        sa.UniqueConstraint("class_id", "day", name=op.f("uq_attendance_sheets_class_id_day")),
+    )
+    with op.batch_alter_table("attendance_sheets", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_attendance_sheets_class_id"), ["class_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_attendance_sheets_day"), ["day"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_attendance_sheets_school_id"), ["school_id"], unique=False
+        )
 
     op.create_table(
         "class_teachers",
@@ -249,6 +317,86 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_students_status"), ["status"], unique=False)
 
     op.create_table(
+        "attendance_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("from_status", sa.String(length=20), nullable=True),
+        sa.Column("from_reason", sa.String(length=20), nullable=True),
+        sa.Column("to_status", sa.String(length=20), nullable=True),
+        sa.Column("to_reason", sa.String(length=20), nullable=True),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("changed_by_id", sa.Integer(), nullable=True),
+        sa.Column("changed_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["changed_by_id"],
+            ["people.id"],
+            name=op.f("fk_attendance_changes_changed_by_id_people"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["students.id"], name=op.f("fk_attendance_changes_student_id_students")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_attendance_changes")),
+    )
+    with op.batch_alter_table("attendance_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_attendance_changes_student_id"), ["student_id"], unique=False
+        )
+
+    op.create_table(
+        "attendance_marks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("class_id", sa.Integer(), nullable=True),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("reason", sa.String(length=20), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("notice_sent_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("guardian_answer", sa.String(length=20), nullable=True),
+        sa.Column("answered_by_id", sa.Integer(), nullable=True),
+        sa.Column("answered_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("escalated_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["answered_by_id"],
+            ["people.id"],
+            name=op.f("fk_attendance_marks_answered_by_id_people"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["class_id"], ["classes.id"], name=op.f("fk_attendance_marks_class_id_classes")
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["people.id"],
+            name=op.f("fk_attendance_marks_recorded_by_id_people"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_attendance_marks_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["students.id"], name=op.f("fk_attendance_marks_student_id_students")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_attendance_marks")),
+        sa.UniqueConstraint("student_id", "day", name=op.f("uq_attendance_marks_student_id_day")),
+    )
+    with op.batch_alter_table("attendance_marks", schema=None) as batch_op:
+        batch_op.create_index("ix_attendance_marks_class_day", ["class_id", "day"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_attendance_marks_school_id"), ["school_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_attendance_marks_student_id"), ["student_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_attendance_marks_waiting",
+            ["notice_sent_at", "guardian_answer", "escalated_at"],
+            unique=False,
+        )
+
+    op.create_table(
         "away_parents",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("student_id", sa.Integer(), nullable=False),
@@ -273,6 +421,49 @@ def upgrade() -> None:
     with op.batch_alter_table("away_parents", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_away_parents_student_id"), ["student_id"], unique=False
+        )
+
+    op.create_table(
+        "dropout_cases",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("stage", sa.String(length=20), nullable=False),
+        sa.Column("trigger", sa.String(length=20), nullable=False),
+        sa.Column("opened_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("opened_by_id", sa.Integer(), nullable=True),
+        sa.Column("stage_since", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("parents", sa.Text(), nullable=True),
+        sa.Column("home_address", sa.String(length=200), nullable=True),
+        sa.Column("whereabouts", sa.Text(), nullable=True),
+        sa.Column("ended_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("outcome", sa.String(length=20), nullable=True),
+        sa.Column("returned_on", sa.Date(), nullable=True),
+        sa.Column("close_reason", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["opened_by_id"], ["people.id"], name=op.f("fk_dropout_cases_opened_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_dropout_cases_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["students.id"], name=op.f("fk_dropout_cases_student_id_students")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dropout_cases")),
+    )
+    with op.batch_alter_table("dropout_cases", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_dropout_cases_school_id"), ["school_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_dropout_cases_stage"), ["stage"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_dropout_cases_student_id"), ["student_id"], unique=False
+        )
+        batch_op.create_index(
+            "uq_dropout_cases_open_student",
+            ["student_id"],
+            unique=True,
+            sqlite_where=sa.text("ended_at IS NULL"),
+            postgresql_where=sa.text("ended_at IS NULL"),
         )
 
     op.create_table(
@@ -397,11 +588,46 @@ def upgrade() -> None:
             batch_op.f("ix_student_status_changes_student_id"), ["student_id"], unique=False
         )
 
+    op.create_table(
+        "dropout_case_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("from_stage", sa.String(length=20), nullable=True),
+        sa.Column("to_stage", sa.String(length=20), nullable=True),
+        sa.Column("happened_on", sa.Date(), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("visitors", sa.Text(), nullable=True),
+        sa.Column("said", sa.Text(), nullable=True),
+        sa.Column("result", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["dropout_cases.id"],
+            name=op.f("fk_dropout_case_events_case_id_dropout_cases"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["people.id"],
+            name=op.f("fk_dropout_case_events_recorded_by_id_people"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dropout_case_events")),
+    )
+    with op.batch_alter_table("dropout_case_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_dropout_case_events_case_id"), ["case_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("dropout_case_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_dropout_case_events_case_id"))
+
+    op.drop_table("dropout_case_events")
     with op.batch_alter_table("student_status_changes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_student_status_changes_student_id"))
 
@@ -418,10 +644,32 @@ def downgrade() -> None:
 
     op.drop_table("student_guardians")
     op.drop_table("invites")
+    with op.batch_alter_table("dropout_cases", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_dropout_cases_open_student",
+            sqlite_where=sa.text("ended_at IS NULL"),
+            postgresql_where=sa.text("ended_at IS NULL"),
+        )
+        batch_op.drop_index(batch_op.f("ix_dropout_cases_student_id"))
+        batch_op.drop_index(batch_op.f("ix_dropout_cases_stage"))
+        batch_op.drop_index(batch_op.f("ix_dropout_cases_school_id"))
+
+    op.drop_table("dropout_cases")
     with op.batch_alter_table("away_parents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_away_parents_student_id"))
 
     op.drop_table("away_parents")
+    with op.batch_alter_table("attendance_marks", schema=None) as batch_op:
+        batch_op.drop_index("ix_attendance_marks_waiting")
+        batch_op.drop_index(batch_op.f("ix_attendance_marks_student_id"))
+        batch_op.drop_index(batch_op.f("ix_attendance_marks_school_id"))
+        batch_op.drop_index("ix_attendance_marks_class_day")
+
+    op.drop_table("attendance_marks")
+    with op.batch_alter_table("attendance_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_attendance_changes_student_id"))
+
+    op.drop_table("attendance_changes")
     with op.batch_alter_table("students", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_students_status"))
         batch_op.drop_index(batch_op.f("ix_students_school_id"))
@@ -434,10 +682,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_class_teachers_class_id"))
 
     op.drop_table("class_teachers")
+    with op.batch_alter_table("attendance_sheets", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_attendance_sheets_school_id"))
+        batch_op.drop_index(batch_op.f("ix_attendance_sheets_day"))
+        batch_op.drop_index(batch_op.f("ix_attendance_sheets_class_id"))
+
+    op.drop_table("attendance_sheets")
     with op.batch_alter_table("classes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_classes_school_id"))
 
     op.drop_table("classes")
+    with op.batch_alter_table("terms", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_terms_school_id"))
+
+    op.drop_table("terms")
     with op.batch_alter_table("staff", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_staff_school_id"))
         batch_op.drop_index(batch_op.f("ix_staff_person_id"))
@@ -451,6 +709,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_outbox_campaign_status")
 
     op.drop_table("outbox")
+    with op.batch_alter_table("calendar_days", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_calendar_days_school_id"))
+
+    op.drop_table("calendar_days")
     op.drop_table("schools")
     op.drop_table("campaigns")
     op.drop_table("people")
