@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
 
 from bot import cli_invite, cli_roster
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from locales import Translate, get_translator
 
@@ -74,12 +74,7 @@ def main(argv: Sequence[str]) -> int:
     handler: Handler = getattr(args, "handler", _run)
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        )
-        if settings.log_level != "DEBUG":
-            logging.getLogger("alembic").setLevel(logging.WARNING)
+        configure_logging(settings.log_level)
         return handler(args, settings)
     except SettingsError as exc:
         print(get_translator().get(exc.key, cli_language(), **exc.params), file=sys.stderr)

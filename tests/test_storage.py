@@ -56,3 +56,29 @@ async def test_redis_storage_is_selected_by_settings(settings: Settings, session
     finally:
         await storage.set_state(key, None)
         await storage.close()
+
+
+@pytest.mark.redis
+async def test_a_dialog_runs_on_redis_and_survives_a_restart(
+    settings: Settings, session_pool, clock
+) -> None:
+    """The same menu flow as above with state in Redis (the several-process setup)."""
+    url = os.environ.get("JIAXIAO_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("JIAXIAO_TEST_REDIS_URL not set")
+    redis_settings = settings.model_copy(update={"redis_url": url})
+    bot = MockedBot()
+    user_id = 10**9 + uuid.uuid4().int % 10**9  # no clash with an earlier run's keys
+    before_dp = create_dispatcher(redis_settings, session_pool, clock=clock)
+    before = ChatDriver(before_dp, bot)
+    user = before.user(user_id, language="en")
+    try:
+        await before.send(user, "/language")
+        assert await SqlStorage(session_pool).count() == 0, "state went to Redis, not SQL"
+        after_dp = create_dispatcher(redis_settings, session_pool, clock=clock)
+        replies = await ChatDriver(after_dp, bot).tap(user, "中文")
+        assert "expired" not in replies.text and "过期" not in replies.text
+        assert "已切换" in replies.text or "中文" in replies.text
+        await after_dp.storage.close()
+    finally:
+        await before_dp.storage.close()

@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -37,12 +38,16 @@ class RecordingSession(BaseSession):
         self._ids = itertools.count(1000)
         # The last message the bot left in each chat, as Telegram would show it.
         self.messages: dict[tuple[int, int], Message] = {}
+        # Chats whose user blocked the bot: sends there fail as Telegram's 403 does.
+        self.blocked_chats: set[int] = set()
 
     async def close(self) -> None:
         return None
 
     async def make_request(self, bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
         self.requests.append(method)
+        if getattr(method, "chat_id", None) in self.blocked_chats:
+            raise TelegramForbiddenError(method, "Forbidden: bot was blocked by the user")
         return self._answer(method)
 
     async def stream_content(
