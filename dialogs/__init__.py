@@ -2,8 +2,8 @@
 
 from aiogram_dialog import Dialog
 
-from dialogs import announce, invite_teacher, language, main_menu, roster
+from dialogs import announce, invite_guardian, invite_teacher, language, main_menu, roster
 
 
 def get_dialogs() -> list[Dialog]:
-    return [main_menu.dialog, language.dialog, invite_teacher.dialog, roster.dialog, announce.dialog]
+    return [main_menu.dialog, language.dialog, invite_teacher.dialog, invite_guardian.dialog, roster.dialog, announce.dialog]

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.repositories import people as people_repo
 from db.repositories import schools as schools_repo
 from dialogs.common import tap_hint
-from dialogs.states import Announce, InviteTeacher, Language, MainMenu, Roster
+from dialogs.states import Announce, InviteGuardian, InviteTeacher, Language, MainMenu, Roster
 from dialogs.widgets import T
 from locales import Translate
 from services.access import Actor, teaching_scope, visible_students
@@ -31,6 +31,7 @@ ID_CLASS = "class"
 ID_INVITE = "invite_teacher"
 ID_ROSTER = "roster"
 ID_ANNOUNCE = "announce"
+ID_INVITE_GUARDIAN = "invite_guardian"
 ID_SCHOOLS = "schools"
 ID_LANGUAGE = "language"
 ID_BACK = "back"
@@ -63,6 +64,8 @@ async def get_menu(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
         "is_admin": actor.is_school_admin,
         "is_bureau": actor.is_bureau_officer,
         "can_announce": may_announce(actor),
+        # Head teachers and admins: the same people who may announce.
+        "can_invite_guardians": may_announce(actor),
     }
 
 
@@ -123,6 +126,10 @@ dialog = Dialog(
         Start(T("menu-invite-teacher-button"), id=ID_INVITE, state=InviteTeacher.choose_role, when="is_admin"),
         Start(T("menu-roster-button"), id=ID_ROSTER, state=Roster.upload, when="is_admin"),
         Start(T("announce-menu-button"), id=ID_ANNOUNCE, state=Announce.audience, when="can_announce"),
+        Start(
+            T("invite-guardian-menu-button"), id=ID_INVITE_GUARDIAN, state=InviteGuardian.student,
+            when="can_invite_guardians",
+        ),
         SwitchTo(T("menu-schools-button"), id=ID_SCHOOLS, state=MainMenu.schools, when="is_bureau"),
         Start(T("language-button"), id=ID_LANGUAGE, state=Language.choose),
         tap_hint(),

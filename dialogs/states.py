@@ -25,6 +25,14 @@ class InviteTeacher(StatesGroup):
     show_link = State()
 
 
+class InviteGuardian(StatesGroup):
+    """A head teacher or admin makes a join link for a guardian whose number did not match."""
+
+    student = State()
+    guardian = State()
+    show_link = State()
+
+
 class Announce(StatesGroup):
     """An admin or head teacher sends a short notice to guardians."""
 

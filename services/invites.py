@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
@@ -240,6 +240,21 @@ async def create_guardian_invite(
         session, clock, InviteRole.GUARDIAN, student_id=student_id, person_id=person_id,
         relation=relation, created_by_id=actor.person_id if actor else None, ttl_days=ttl_days,
     )
+
+
+def guardian_invite_scope(actor: Actor) -> ColumnElement[bool]:
+    """Students whose guardians the actor may invite: their school (admins) or the
+    classes they are head teacher of. The same rule as may_invite_guardian, as SQL."""
+    clauses: list[ColumnElement[bool]] = [false()]
+    if actor.admin_school_ids:
+        clauses.append(Student.school_id.in_(actor.admin_school_ids))
+    if actor.staff_ids:
+        clauses.append(
+            Student.class_id.in_(
+                select(SchoolClass.id).where(SchoolClass.head_teacher_id.in_(actor.staff_ids))
+            )
+        )
+    return or_(*clauses)
 
 
 async def may_invite_guardian(session: AsyncSession, actor: Actor, student: Student) -> bool:

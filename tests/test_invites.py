@@ -294,3 +294,43 @@ async def test_cli_invite_admin_prints_a_link_that_works(
 def test_tokens_never_start_with_a_dash() -> None:
     """`python -m bot invite revoke -abc…` would be read as an option."""
     assert all(invites.new_token()[0].isalnum() for _ in range(2000))
+
+
+async def test_head_teacher_invites_a_guardian_from_the_menu(
+    tg: ChatDriver, session: AsyncSession, factory: Factory
+) -> None:
+    """The grandmother whose number did not match: her grandson's head teacher picks the
+    child and the roster guardian in the bot, forwards the link, and she joins with it.
+    Another class's children are not offered, and a forged tap for one is refused."""
+    school = await factory.school()
+    head = await factory.staff(await factory.person("班主任", telegram_user_id=1401), school, is_head_teacher=True)
+    mine = await factory.school_class(school, grade=3, name="1班", head_teacher=head)
+    other = await factory.school_class(school, grade=4, name="2班")
+    xiaoming = await factory.student(school, mine, name="小明")
+    stranger_child = await factory.student(school, other, name="小军")
+    granny = await factory.person("王奶奶", phone="+8613800138000")
+    await factory.guardian_of(xiaoming, granny)
+    await factory.guardian_of(stranger_child, await factory.person("郑爷爷"))
+    await session.commit()
+
+    teacher = tg.user(1401, language="zh-hans")
+    await tg.send(teacher, "/start")
+    replies = await tg.tap(teacher, "邀请家长加入")
+    assert "小明（3年级1班）" in replies.buttons()
+    assert not any("小军" in b for b in replies.buttons())
+
+    # A forged tap on the other class's child: refused, their guardians not shown.
+    message, data = tg.last_bot_message_with(teacher, "小明")
+    forged = await tg.press(teacher, data.replace(str(xiaoming.id), str(stranger_child.id)), message)
+    assert "不能邀请" in forged.text and "郑爷爷" not in " ".join(forged.texts)
+
+    replies = await tg.tap(teacher, "小明")
+    assert "王奶奶" in replies.buttons() and "➕ 名单上没有的新监护人" in replies.buttons()
+    replies = await tg.tap(teacher, "王奶奶")
+    [link] = [TOKEN_IN_LINK.search(text) for text in replies.texts if TOKEN_IN_LINK.search(text)]
+    assert await count(session, Invite) == 1
+
+    joined = await tg.send(tg.user(1402, language="zh-hans"), f"/start {link.group(1)}")
+    assert "小明" in joined.text
+    await session.refresh(granny)
+    assert granny.telegram_user_id == 1402

@@ -77,3 +77,14 @@ cli-invite-status-open = open
 cli-invite-status-used = used
 cli-invite-status-expired = expired
 cli-invite-status-revoked = revoked
+invite-guardian-menu-button = 🔗 Invite a guardian
+invite-guardian-choose-student = Which student's guardian needs a join link? (For when their phone number does not match the roster.)
+invite-guardian-no-students = You have no students whose guardians you can invite. Head teachers invite their class's guardians; admins the whole school's.
+invite-guardian-student-label = { $name } (grade { $grade }, { $class_name })
+invite-guardian-choose-guardian = Which guardian on the roster is it?
+invite-guardian-new = ➕ A new guardian not on the roster
+invite-guardian-not-allowed = You cannot invite this student's guardians.
+invite-guardian-link = Please send this link to the guardian. They open it in Telegram to join. It works for { $days } days, once:
+    { $link }
+invite-guardian-sent = The guardian's join link is in the message above; please forward it.
+invite-guardian-another = ➕ Invite another

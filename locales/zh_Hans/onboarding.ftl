@@ -77,3 +77,14 @@ cli-invite-status-open = 未使用
 cli-invite-status-used = 已使用
 cli-invite-status-expired = 已过期
 cli-invite-status-revoked = 已作废
+invite-guardian-menu-button = 🔗 邀请家长加入
+invite-guardian-choose-student = 给哪位学生的家长生成加入链接？（家长的手机号和名单对不上时用）
+invite-guardian-no-students = 您没有可以邀请家长的学生。班主任可以邀请本班学生的家长，管理员可以邀请全校学生的家长。
+invite-guardian-student-label = { $name }（{ $grade }年级{ $class_name }）
+invite-guardian-choose-guardian = 是名单上的哪位监护人？
+invite-guardian-new = ➕ 名单上没有的新监护人
+invite-guardian-not-allowed = 您不能邀请这位学生的家长。
+invite-guardian-link = 请把下面的链接发给这位家长。家长在 Telegram 里打开链接就能加入。链接 { $days } 天内有效，只能用一次：
+    { $link }
+invite-guardian-sent = 已生成家长的加入链接（见上一条消息），请转发给家长。
+invite-guardian-another = ➕ 再邀请一位
