@@ -9,12 +9,13 @@ import logging
 from aiogram import Bot
 from aiogram.exceptions import TelegramNetworkError, TelegramServerError
 
+from bot.commands import set_default_commands
 from bot.factory import create_bot, create_dispatcher
 from bot.sender import OutboxSender
 from bot.settings import Settings
 from db.engine import create_engine, create_session_pool
 from db.migrate import upgrade
-from locales import get_translator
+from locales import Translator, get_translator
 from scheduler import create_scheduler
 from services.clock import SystemClock
 
@@ -36,6 +37,18 @@ async def wait_for_telegram(bot: Bot, first_delay: float = 1.0, max_delay: float
             log.warning("Telegram not reachable yet (%s); retrying in %.0f s", type(exc).__name__, delay)
             await asyncio.sleep(delay)
             delay = min(max_delay, delay * 2)
+
+
+async def set_commands_menu(bot: Bot, translator: Translator) -> bool:
+    """The newcomer command menu, in each language. A menu that could not be set is
+    cosmetic: it is logged and the bot runs on (the next start tries again)."""
+    try:
+        await set_default_commands(bot, translator)
+    except Exception as exc:
+        # The class name only: an error's text may carry the request URL with the token.
+        log.warning("could not set the bot's command menu (%s); running without it", type(exc).__name__)
+        return False
+    return True
 
 
 async def run_polling(settings: Settings) -> None:
@@ -61,6 +74,7 @@ async def run_polling(settings: Settings) -> None:
         background.append(asyncio.create_task(scheduler.catch_up(), name="scheduler-catch-up"))
         log.info("bot starting (polling, api=%s)", settings.telegram_api_base)
         await wait_for_telegram(bot)
+        await set_commands_menu(bot, translator)
         await dp.start_polling(bot, handle_signals=True)
     finally:
         await scheduler.shutdown()

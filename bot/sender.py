@@ -99,7 +99,8 @@ class OutboxSender:
         self.clock = clock
         self.translator = translator
         self.default_timezone = default_timezone
-        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        # claimed_by holds 64 characters; container host names can be nearly that long.
+        self.worker_id = worker_id or f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.limiter = limiter or RateLimiter(
             settings.rate_total, settings.rate_per_chat, settings.chat_burst
         )
@@ -201,12 +202,17 @@ class OutboxSender:
             # The claim is durable before any request leaves: see docs/outbox.md.
             await session.commit()
         for index, message in enumerate(claimed):
-            if self._stopping.is_set() or self.limiter.pause_left() > 0:
+            if self._must_hold_back():
                 # A 429 pause (or a stop) may be long: give the rest back instead of
                 # holding claims that another process would have to wait out.
                 await self._release([m.id for m in claimed[index:]])
                 break
             await self._slots.acquire()
+            if self._must_hold_back():
+                # The wait for a free slot can outlast a stop() or start a 429 pause.
+                self._slots.release()
+                await self._release([m.id for m in claimed[index:]])
+                break
             try:
                 await self.limiter.acquire(message.chat_id)
             except BaseException:
@@ -216,6 +222,9 @@ class OutboxSender:
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
         return len(claimed)
+
+    def _must_hold_back(self) -> bool:
+        return self._stopping.is_set() or self.limiter.pause_left() > 0
 
     async def _drain(self) -> None:
         while self._in_flight:
@@ -228,14 +237,20 @@ class OutboxSender:
 
     async def _deliver(self, message: ClaimedMessage) -> None:
         try:
-            try:
-                sent = await self.bot.send_message(
-                    chat_id=message.chat_id,
-                    text=message.text,
-                    reply_markup=_markup(message.buttons),
-                )
-            finally:
-                self._slots.release()
+            await self._send_and_record(message)
+        finally:
+            # Held until Telegram's answer is committed, not just until it arrives: so at
+            # any moment at most `max_in_flight` rows can be accepted by Telegram and
+            # still unrecorded, which bounds the duplicates a crash can cause.
+            self._slots.release()
+
+    async def _send_and_record(self, message: ClaimedMessage) -> None:
+        try:
+            sent = await self.bot.send_message(
+                chat_id=message.chat_id,
+                text=message.text,
+                reply_markup=_markup(message.buttons),
+            )
         except TelegramRetryAfter as exc:
             self.stats.throttled += 1
             self.limiter.pause(exc.retry_after)

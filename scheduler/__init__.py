@@ -180,7 +180,8 @@ def create_scheduler(
         settings,
         translator or get_translator(settings.default_language),
         default_jobs() if jobs is None else jobs,
-        holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}",
+        # job_leases.holder holds 64 characters; container host names can be nearly that long.
+        holder or f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}",
     )
 
 

@@ -368,6 +368,14 @@ async def mark_sent(
             attempts=message.attempts + 1, **_UNCLAIM,
         )
     )
+    if message.person_id is not None:
+        # A message got through: the person unblocked the bot, and a later block is a new
+        # period of unreachability with a new alert (its dedup key names the period).
+        await session.execute(
+            update(Person)
+            .where(Person.id == message.person_id, Person.unreachable_since.is_not(None))
+            .values(unreachable_since=None)
+        )
 
 
 async def mark_throttled(session: AsyncSession, message: ClaimedMessage, worker_id: str, error: str) -> None:
@@ -508,7 +516,11 @@ async def unreachable_alerts(
                 .where(Staff.id.in_(head_ids), Staff.active.is_(True))
                 .order_by(Person.id)
             )
-            recipients = [(p, s) for p, s in rows.all() if p.chat_id is not None]
+            # Not the person themselves (a head teacher may be a guardian in their own
+            # class): nobody would be told, where the school's admins should be.
+            recipients = [
+                (p, s) for p, s in rows.all() if p.chat_id is not None and p.id != person.id
+            ]
         if not recipients:
             recipients = await _school_admins(session, (school for _, school, _ in children))
     else:
