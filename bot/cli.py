@@ -5,6 +5,9 @@
     python -m bot invite admin --school "…"
     python -m bot roster template roster.xlsx
     python -m bot roster import roster.xlsx --school "…"
+    python -m bot dropout register --school "…" --month 2026-11 --out registers.xlsx
+    python -m bot ledger export --school "…" [--class 3-1班] ledger.xlsx
+    python -m bot report counts|changes|compliance --school "…" --file report.xlsx
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from bot import cli_invite, cli_roster
+from bot import cli_calendar, cli_dropout, cli_invite, cli_ledger, cli_report, cli_roster
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from locales import Translate, get_translator
@@ -48,6 +51,10 @@ def build_parser(t: Translate | None = None) -> argparse.ArgumentParser:
 
     cli_invite.register(commands)
     cli_roster.register(commands)
+    cli_dropout.register(commands)
+    cli_calendar.register(commands)
+    cli_ledger.register(commands)
+    cli_report.register(commands)
     return parser
 
 

@@ -21,11 +21,15 @@ log = logging.getLogger(__name__)
 NEWCOMER_COMMANDS = ("start", "help", "language")
 # Extra commands per role, in menu order; every one has a handler in handlers/start.py.
 ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
-    "guardian": (),
-    "teacher": ("class",),
-    "head_teacher": ("announce",),
-    "school_admin": ("announce", "invite", "roster"),
-    "bureau_officer": ("schools",),
+    "guardian": ("absent", "home", "contact"),
+    "teacher": ("class", "student", "visit", "parentcontact", "returns", "mentor", "incident", "checkin"),
+    "head_teacher": ("attendance", "announce", "notices", "census", "dropout", "reports", "digest"),
+    "counsellor": ("counsel",),
+    "school_admin": (
+        "attendance", "announce", "notices", "invite", "roster", "calendar", "holidays", "status", "dropout", "student",
+        "visit", "parentcontact", "returns", "mentor", "counsel", "incident", "checkin", "census", "reports", "digest",
+    ),
+    "bureau_officer": ("schools", "dropout", "student", "incident", "reports"),
 }
 # Telegram wants ISO 639-1 codes for language_code.
 TELEGRAM_LANGUAGE = {"zh_Hans": "zh", "en": "en"}

@@ -15,8 +15,15 @@ from aiogram.fsm.storage.redis import RedisStorage
 from aiogram_dialog import setup_dialogs
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import dialog_ids  # noqa: F401  (intent ids that do not repeat; see the module)
 from bot.errors import setup_error_handlers
-from bot.middlewares import ActorMiddleware, DbSessionMiddleware
+from bot.middlewares import (
+    ActorMiddleware,
+    DbSessionMiddleware,
+    ForgedCallbackGuard,
+    NoHiddenButtonData,
+    install_request_middlewares,
+)
 from bot.settings import Settings, require_token
 from bot.storage import SqlStorage
 from dialogs import get_dialogs
@@ -27,11 +34,11 @@ from services.clock import Clock, SystemClock
 
 def create_bot(settings: Settings, token: str | None = None) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
-    return Bot(
+    return install_request_middlewares(Bot(
         token=token or require_token(settings),
         session=session,
         default=DefaultBotProperties(parse_mode=None, link_preview_is_disabled=True),
-    )
+    ))
 
 
 @dataclass
@@ -92,6 +99,8 @@ def create_dispatcher(
     dp = Dispatcher(storage=storage, events_isolation=isolation, **services.as_kwargs())
     dp.update.outer_middleware(DbSessionMiddleware(session_pool))
     dp.update.outer_middleware(ActorMiddleware(services.translator))
+    dp.callback_query.outer_middleware(ForgedCallbackGuard())
+    dp.message.outer_middleware(NoHiddenButtonData())  # before aiogram-dialog's own
     for router in [*get_routers(), *get_dialogs(), get_fallback_router()]:
         dp.include_router(_detached(router))
     setup_dialogs(dp, events_isolation=isolation)

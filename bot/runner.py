@@ -15,6 +15,7 @@ from bot.sender import OutboxSender
 from bot.settings import Settings
 from db.engine import create_engine, create_session_pool
 from db.migrate import upgrade
+from dialogs import reports as reports_dialog
 from locales import Translator, get_translator
 from scheduler import create_scheduler
 from services.clock import SystemClock
@@ -87,5 +88,8 @@ async def run_polling(settings: Settings) -> None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        # A report being built is finished and delivered before the connection closes.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(reports_dialog.drain(), STOP_GRACE_SECONDS)
         await bot.session.close()
         await engine.dispose()

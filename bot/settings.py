@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from datetime import time
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -26,6 +27,83 @@ class OutboxSettings(BaseModel):
     progress_interval: float = Field(3.0, gt=0, description="seconds between progress edits")
 
 
+class AttendanceSettings(BaseModel):
+    """The daily arrival report (学生到校日报告制度) and what follows from absences."""
+
+    first_reminder: time = time(9, 0)  # head teacher reminded if no sheet yet
+    admin_reminder: time = time(10, 0)  # school admin told which classes are missing
+    # After this no missing-sheet reminder is queued for today: one sent in the evening
+    # would wait out the quiet hours and arrive next morning about the wrong day.
+    reminders_until: time = time(17, 0)
+    no_answer_minutes: int = Field(60, ge=1, description="guardian's time to answer before the alert")
+    consecutive_absences: int = Field(3, ge=1)
+    term_absence_ratio: float = Field(0.10, gt=0, le=1)
+    # A dropout case sitting in one stage longer than this reminds the head teacher and admins.
+    stage_overdue_days: int = Field(7, ge=1)
+
+
+class ContactSettings(BaseModel):
+    """Contact with the away parents: the monthly child-parent contact and its reminders."""
+
+    reminder_day: int = Field(20, ge=1, le=31, description="day of the month guardians are reminded")
+    reminder_time: time = time(10, 0)
+    # The last day of the month, evening: head teachers and mentors get the unconfirmed list.
+    month_end_time: time = time(19, 0)
+    teacher_contacts_per_term: int = Field(2, ge=1, description="teacher-parent contacts each left-behind child needs a term")
+
+
+class IncidentSettings(BaseModel):
+    """安全应急预案: the guardian within 30 minutes, the bureau within 1 hour of an incident."""
+
+    guardian_ack_minutes: int = Field(10, ge=1, description="guardian's time to tap before the head teacher phones")
+    guardian_deadline_minutes: int = Field(30, ge=1)
+    bureau_deadline_minutes: int = Field(60, ge=1)
+    warn_before_minutes: int = Field(10, ge=1, description="school admin warned this long before a deadline")
+    max_days_back: int = Field(7, ge=1, le=366, description="a typed incident time may be at most this many days ago")
+
+
+class ReturnsSettings(BaseModel):
+    """节假日、周末: guardians report the child got home after school let out."""
+
+    weekend_release: time = time(16, 30)  # the last school day before a weekend
+    holiday_release: time = time(15, 30)  # the last school day before a holiday or vacation
+    reask_minutes: int = Field(60, ge=5, description="after 'not yet', ask again this much later")
+    max_reasks: int = Field(3, ge=0, description="re-asks per child and release")
+    deadline_minutes: int = Field(240, ge=30, description="after the release: head teacher gets the list")
+    set_off_time: time = time(15, 0)  # the day before school: "has the child set off?"
+    # Which students' guardians are asked: boarding, left_behind, migrant, disabled, all.
+    categories: list[str] = ["boarding", "left_behind"]
+
+
+class CensusSettings(BaseModel):
+    """调查摸底: the start-of-term census of left-behind students and its change report."""
+
+    send_time: time = time(8, 0)  # on the term's first day: head teachers asked to confirm
+    remind_after_days: int = Field(7, ge=1, description="head teachers with unconfirmed students reminded")
+    report_after_days: int = Field(30, ge=1, description="school admins get the change report")
+
+
+class NoticeSettings(BaseModel):
+    """Notices with "I have read it" (开学入学通知, 放假前安全教育, 家长会通知)."""
+
+    # The unread are reminded once, this long after the notice was sent.
+    remind_after_hours: int = Field(24, ge=1, le=24 * 14)
+
+
+class CheckinSettings(BaseModel):
+    """不定期向监护人了解: the holiday check-in a teacher sends to a class's guardians."""
+
+    remind_after_hours: int = Field(24, ge=1, description="guardians who have not finished are reminded once, this long after the start")
+    open_days: int = Field(7, ge=1, description="answers are taken this long after the start")
+
+
+class DigestSettings(BaseModel):
+    """The weekly digest to head teachers and school admins: what needs doing this week."""
+
+    weekday: int = Field(1, ge=1, le=7, description="ISO weekday, 1 = Monday")
+    time: _dt.time = _dt.time(7, 30)  # school time (the field is named as the setting, DIGEST__TIME)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env",
@@ -43,6 +121,14 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     invite_ttl_days: int = Field(7, ge=1, le=90)
     outbox: OutboxSettings = OutboxSettings()
+    attendance: AttendanceSettings = AttendanceSettings()
+    returns: ReturnsSettings = ReturnsSettings()
+    incidents: IncidentSettings = IncidentSettings()
+    contacts: ContactSettings = ContactSettings()
+    checkins: CheckinSettings = CheckinSettings()
+    notices: NoticeSettings = NoticeSettings()
+    census: CensusSettings = CensusSettings()
+    digest: DigestSettings = DigestSettings()
 
     @field_validator("school_timezone")
     @classmethod

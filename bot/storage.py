@@ -5,12 +5,14 @@ selected by settings instead (see bot/factory.py: create_storage).
 
 While an update is handled, state is read and written through that update's own session
 (DbSessionMiddleware opens it with `update_session_scope`), so the dialog's state and the
-handler's writes commit or roll back together. A second connection would also deadlock on
-SQLite: the update's transaction holds the one write lock until the handler returns.
+handler's writes commit or roll back together up to the handler's next Bot API call, where
+CommitBeforeSpeaking commits them (bot/middlewares.py). A second connection would deadlock
+on SQLite: while the update writes, its transaction holds the one write lock.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
@@ -34,6 +36,12 @@ class _Scope:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.open = True
+        # A task started inside the update copies the context variable but must not use
+        # the update's session: an AsyncSession is not safe to share between tasks.
+        self.task = asyncio.current_task()
+
+    def usable(self) -> bool:
+        return self.open and asyncio.current_task() is self.task
 
 
 _update_scope: ContextVar[_Scope | None] = ContextVar("jiaxiao_update_session", default=None)
@@ -53,6 +61,12 @@ def update_session_scope(session: AsyncSession) -> Iterator[None]:
         _update_scope.reset(token)
 
 
+def current_update_session() -> AsyncSession | None:
+    """The session of the update being handled in this task, if any (and still open)."""
+    scope = _update_scope.get()
+    return scope.session if scope is not None and scope.usable() else None
+
+
 class SqlStorage(BaseStorage):
     def __init__(
         self,
@@ -70,7 +84,7 @@ class SqlStorage(BaseStorage):
     async def _session(self) -> AsyncIterator[AsyncSession]:
         """The update's session (its middleware commits), else one committed here."""
         scope = _update_scope.get()
-        if scope is not None and scope.open:
+        if scope is not None and scope.usable():
             yield scope.session
             await scope.session.flush()
             return

@@ -1,47 +1,53 @@
-"""An admin (whole school) or head teacher (their class) sends a short notice to guardians.
+"""An admin (whole school) or head teacher (their class) sends a notice to guardians.
 
-audience → text → confirm ("Send to 312 guardians? (40 have not joined the bot yet)") →
-started. The notice itself and the progress message are delivered by the outbox sender;
-this dialog only queues them, once per confirm screen (the campaign key in dialog data).
+kind (enrolment, pre-holiday safety, parent meeting, other) → audience → text → confirm
+("Send to 312 guardians? (40 have not joined the bot yet)") → started. The notice itself,
+with its "I have read it" button, and the progress message are delivered by the outbox
+sender; this dialog only queues them, once per confirm screen (the campaign key in dialog
+data). Who has read it: /notices (handlers/announce.py).
 """
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 from aiogram_dialog import Dialog, DialogManager, StartMode, Window
 from aiogram_dialog.widgets.input import MessageInput
-from aiogram_dialog.widgets.kbd import Button, Column, Select, Start, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Button, Column, Start, SwitchTo
 
-from dialogs.common import tap_hint
+from dialogs.common import choices, tap_hint
 from dialogs.states import Announce, MainMenu
 from dialogs.widgets import T
 from locales import Translator
 from services.access import Actor
 from services.announcements import (
     MAX_TEXT_LENGTH,
+    NOTICE_KINDS,
     AnnouncementError,
     audience_label,
     audiences_for,
+    check_kind,
     check_text,
     count_recipients,
     find_audience,
     new_campaign_key,
+    notice_title,
     render_notice,
     start_announcement,
 )
 
+ID_KIND = "kind"
 ID_AUDIENCE = "audience"
 ID_SEND = "send"
 ID_EDIT = "edit"
 ID_BACK = "back"
+ID_BACK_KIND = "back_kind"
 ID_CANCEL = "cancel"
 
 # dialog_data keys
+KIND = "kind"
 AUDIENCE = "audience"
 TEXT = "text"
 CAMPAIGN_KEY = "campaign_key"
@@ -51,6 +57,28 @@ TOTAL = "total"
 def _deps(manager: DialogManager) -> tuple[Any, Actor, Translator, str]:
     data = manager.middleware_data
     return data["session"], data["actor"], data["translator"], data["lang"]
+
+
+# ---------------------------------------------------------------------- kind
+
+
+async def get_kinds(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
+    t = dialog_manager.middleware_data["t"]
+    return {"kinds": [{"id": k.value, "label": t(f"announce-kind-{k.value}")} for k in NOTICE_KINDS]}
+
+
+async def on_kind(callback: CallbackQuery, _widget: Any, manager: DialogManager, item_id: str) -> None:
+    try:
+        kind = check_kind(item_id)
+    except AnnouncementError as exc:
+        await callback.answer(manager.middleware_data["t"](exc.key), show_alert=True)
+        return
+    manager.dialog_data[KIND] = kind.value
+    await manager.switch_to(Announce.audience)
+
+
+def _kind(manager: DialogManager) -> str:
+    return str(manager.dialog_data.get(KIND) or "other")
 
 
 # ------------------------------------------------------------------ audience
@@ -100,7 +128,12 @@ async def on_not_text(message: Message, _widget: Any, manager: DialogManager) ->
 
 
 async def get_text_prompt(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
-    return {"max": MAX_TEXT_LENGTH}
+    session, actor, translator, lang = _deps(dialog_manager)
+    audience = await find_audience(session, actor, dialog_manager.dialog_data.get(AUDIENCE))
+    title = (
+        notice_title(translator, lang, audience, _kind(dialog_manager)) if audience is not None else ""
+    )
+    return {"max": MAX_TEXT_LENGTH, "title": title}
 
 
 # ------------------------------------------------------------------- confirm
@@ -120,7 +153,8 @@ async def get_confirm(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
         "can_send": counted.recipients > 0,
         "nobody": counted.recipients == 0,
         "has_unjoined": counted.not_joined > 0,
-        "preview": render_notice(translator, lang, audience, text, actor.name or ""),
+        "preview": render_notice(translator, lang, audience, text, actor.name or "", _kind(dialog_manager)),
+        "hours": dialog_manager.middleware_data["settings"].notices.remind_after_hours,
     }
 
 
@@ -138,7 +172,7 @@ async def on_send(callback: CallbackQuery, _button: Button, manager: DialogManag
             session, data["clock"], translator,
             actor=actor, audience=audience, text=manager.dialog_data.get(TEXT, ""),
             campaign_key=manager.dialog_data[CAMPAIGN_KEY],
-            progress_chat_id=chat_id, language=lang,
+            progress_chat_id=chat_id, language=lang, kind=_kind(manager),
         )
     except AnnouncementError as exc:
         await callback.answer(t(exc.key), show_alert=True)
@@ -167,17 +201,20 @@ def _cancel_button() -> Button:
 
 dialog = Dialog(
     Window(
+        T("announce-choose-kind"),
+        Column(choices(ID_KIND, "kinds", on_kind)),
+        _cancel_button(),
+        tap_hint(),
+        state=Announce.kind,
+        getter=get_kinds,
+    ),
+    Window(
         T("announce-choose-audience", when="has_audience"),
         T("announce-no-audience", when="no_audience"),
         Column(
-            Select(
-                Format("{item[label]}"),
-                id=ID_AUDIENCE,
-                item_id_getter=operator.itemgetter("key"),
-                items="audiences",
-                on_click=on_audience,
-            ),
+            choices(ID_AUDIENCE, "audiences", on_audience, key="key"),
         ),
+        SwitchTo(T("announce-edit-kind"), id=ID_BACK_KIND, state=Announce.kind),
         _cancel_button(),
         tap_hint(),
         state=Announce.audience,
@@ -196,6 +233,7 @@ dialog = Dialog(
         T("announce-preview", when="allowed"),
         T("announce-confirm", when="can_send"),
         T("announce-confirm-not-joined", when="has_unjoined"),
+        T("announce-confirm-ack", when="can_send"),
         T("announce-nobody", when="nobody"),
         T("announce-not-allowed", when=lambda d, *_: not d["allowed"]),
         Button(T("announce-send"), id=ID_SEND, on_click=on_send, when="can_send"),

@@ -7,19 +7,17 @@ invites, the raw link is sent once as its own message and kept nowhere else.
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 from aiogram.types import CallbackQuery
 from aiogram_dialog import Dialog, DialogManager, ShowMode, Window
-from aiogram_dialog.widgets.kbd import Cancel, ScrollingGroup, Select, SwitchTo
-from aiogram_dialog.widgets.text import Format
+from aiogram_dialog.widgets.kbd import Cancel, ScrollingGroup, SwitchTo
 
 from bot.settings import Settings
 from db.models import Student
 from db.repositories import people as people_repo
 from db.repositories import schools as schools_repo
-from dialogs.common import tap_hint
+from dialogs.common import choices, tap_hint
 from dialogs.states import InviteGuardian
 from dialogs.widgets import T
 from services.access import Actor
@@ -112,13 +110,7 @@ dialog = Dialog(
         T("invite-guardian-choose-student", when="has_students"),
         T("invite-guardian-no-students", when="no_students"),
         ScrollingGroup(
-            Select(
-                Format("{item[label]}"),
-                id=ID_STUDENT,
-                item_id_getter=operator.itemgetter("id"),
-                items="students",
-                on_click=on_student,
-            ),
+            choices(ID_STUDENT, "students", on_student),
             id="students_page",
             width=2,
             height=8,
@@ -132,13 +124,7 @@ dialog = Dialog(
     Window(
         T("invite-guardian-choose-guardian"),
         ScrollingGroup(
-            Select(
-                Format("{item[label]}"),
-                id=ID_GUARDIAN,
-                item_id_getter=operator.itemgetter("id"),
-                items="guardians",
-                on_click=on_guardian,
-            ),
+            choices(ID_GUARDIAN, "guardians", on_guardian),
             id="guardians_page",
             width=1,
             height=8,

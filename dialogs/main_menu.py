@@ -11,13 +11,45 @@ from typing import Any
 
 from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
 from aiogram_dialog import Dialog, DialogManager, Window
-from aiogram_dialog.widgets.kbd import Start, SwitchTo
+from aiogram_dialog.widgets.kbd import Button, Start, SwitchTo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.repositories import people as people_repo
 from db.repositories import schools as schools_repo
-from dialogs.common import tap_hint
-from dialogs.states import Announce, InviteGuardian, InviteTeacher, Language, MainMenu, Roster
+from dialogs import attendance as attendance_dialog
+from dialogs import calendar as calendar_dialog
+from dialogs import returns as returns_dialog
+from dialogs.census import may_open_census
+from dialogs.checkin import may_open_checkins
+from dialogs.common import VisibleOnly, tap_hint
+from dialogs.contacts import may_open_parent_contacts
+from dialogs.counselling import may_counsel
+from dialogs.dropout import may_open_dropout
+from dialogs.home_visit import may_log_visits
+from dialogs.incident import may_use_incidents
+from dialogs.ledger import may_open_ledger
+from dialogs.mentoring import may_use_mentoring
+from dialogs.states import (
+    AbsenceReport,
+    Announce,
+    Checkin,
+    Counselling,
+    Dropout,
+    HomeVisitLog,
+    Incidents,
+    InviteGuardian,
+    InviteTeacher,
+    Language,
+    Ledger,
+    MainMenu,
+    Mentoring,
+    MonthlyContact,
+    ParentContact,
+    Roster,
+    StatusChange,
+)
+from dialogs.states import Census as CensusStates
+from dialogs.student_status import may_manage_status
 from dialogs.widgets import T
 from locales import Translate
 from services.access import Actor, teaching_scope, visible_students
@@ -27,6 +59,7 @@ from services.announcements import may_announce
 MAX_LISTED = 120
 
 ID_CHILDREN = "children"
+ID_ABSENCE = "absence"
 ID_CLASS = "class"
 ID_INVITE = "invite_teacher"
 ID_ROSTER = "roster"
@@ -121,17 +154,38 @@ dialog = Dialog(
     Window(
         T("menu-newcomer", when="is_newcomer"),
         T("menu-known", when="is_known"),
-        SwitchTo(T("menu-children-button"), id=ID_CHILDREN, state=MainMenu.children, when="is_guardian"),
-        SwitchTo(T("menu-class-button"), id=ID_CLASS, state=MainMenu.students, when="is_teacher"),
-        Start(T("menu-invite-teacher-button"), id=ID_INVITE, state=InviteTeacher.choose_role, when="is_admin"),
-        Start(T("menu-roster-button"), id=ID_ROSTER, state=Roster.upload, when="is_admin"),
-        Start(T("announce-menu-button"), id=ID_ANNOUNCE, state=Announce.audience, when="can_announce"),
-        Start(
-            T("invite-guardian-menu-button"), id=ID_INVITE_GUARDIAN, state=InviteGuardian.student,
-            when="can_invite_guardians",
+        VisibleOnly(
+            SwitchTo(T("menu-children-button"), id=ID_CHILDREN, state=MainMenu.children, when="is_guardian"),
+            Start(T("absence-menu-button"), id=ID_ABSENCE, state=AbsenceReport.child, when="is_guardian"),
+            Button(T("returns-guardian-menu-button"), id="returns_home", on_click=returns_dialog.on_guardian_menu_button, when="is_guardian"),
+            Start(T("contact-menu-button"), id="monthly_contact", state=MonthlyContact.child, when="is_guardian"),
+            Button(T("attendance-menu-button"), id="attendance", on_click=attendance_dialog.on_menu_button, when="is_teacher"),
+            Button(T("attendance-menu-button"), id="attendance_school", on_click=attendance_dialog.on_menu_button, when=attendance_dialog.admin_only),
+            Button(T("returns-menu-button"), id="returns", on_click=returns_dialog.on_menu_button, when="is_teacher"),
+            SwitchTo(T("menu-class-button"), id=ID_CLASS, state=MainMenu.students, when="is_teacher"),
+            Start(T("menu-invite-teacher-button"), id=ID_INVITE, state=InviteTeacher.choose_role, when="is_admin"),
+            Start(T("menu-roster-button"), id=ID_ROSTER, state=Roster.upload, when="is_admin"),
+            Button(T("calendar-menu-button"), id="calendar", on_click=calendar_dialog.on_menu_button, when="is_admin"),
+            Start(T("announce-menu-button"), id=ID_ANNOUNCE, state=Announce.kind, when="can_announce"),
+            Start(
+                T("invite-guardian-menu-button"), id=ID_INVITE_GUARDIAN, state=InviteGuardian.student,
+                when="can_invite_guardians",
+            ),
+            SwitchTo(T("menu-schools-button"), id=ID_SCHOOLS, state=MainMenu.schools, when="is_bureau"),
+            Start(T("dropout-menu-button"), id="dropout", state=Dropout.cases, when=may_open_dropout),
+            Start(T("incident-menu-button"), id="incidents", state=Incidents.incidents, when=may_use_incidents),
+            Start(T("pcontact-menu-button"), id="parent_contact", state=ParentContact.pick_student,
+                  when=may_open_parent_contacts),
+            Start(T("visit-menu-button"), id="home_visit", state=HomeVisitLog.student, when=may_log_visits),
+            Start(T("mentor-menu-button"), id="mentoring", state=Mentoring.home, when=may_use_mentoring),
+            Start(T("counselling-menu-button"), id="counselling", state=Counselling.search, when=may_counsel),
+            Start(T("ledger-menu-button"), id="ledger", state=Ledger.find, when=may_open_ledger),
+            Start(T("checkin-menu-button"), id="checkin", state=Checkin.home, when=may_open_checkins),
+            Start(T("status-menu-button"), id="student_status", state=StatusChange.menu, when=may_manage_status),
+            Start(T("census-menu-button"), id="census", state=CensusStates.classes, when=may_open_census),
+            Start(T("language-button"), id=ID_LANGUAGE, state=Language.choose),
+            getter=get_menu,
         ),
-        SwitchTo(T("menu-schools-button"), id=ID_SCHOOLS, state=MainMenu.schools, when="is_bureau"),
-        Start(T("language-button"), id=ID_LANGUAGE, state=Language.choose),
         tap_hint(),
         state=MainMenu.main,
         getter=get_menu,

@@ -59,9 +59,12 @@ class Translator:
             if not bundle.has_message(key):
                 raise KeyError(f"no locale key {key!r}")
         message = bundle.get_message(key)
+        params, marks = _mark_long_values(params)
         text, errors = bundle.format_pattern(message.value, params)
         if errors:
             raise errors[0]
+        for mark, value in marks.items():
+            text = text.replace(mark, value)
         return text
 
     def bind(self, language: str | None) -> Translate:
@@ -72,6 +75,25 @@ class Translator:
 
         translate.language = lang  # type: ignore[attr-defined]
         return translate
+
+
+# fluent.runtime refuses a placeable longer than 2,500 characters (resolver.MAX_PART_LENGTH),
+# and a class list or a notice can be longer. Long text values go in after formatting, in
+# place of a mark that cannot occur in real text (a private-use character pair).
+_LONG_VALUE = 200
+
+
+def _mark_long_values(params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    marks: dict[str, str] = {}
+    if not any(isinstance(v, str) and len(v) > _LONG_VALUE for v in params.values()):
+        return params, marks
+    safe = dict(params)
+    for name, value in params.items():
+        if isinstance(value, str) and len(value) > _LONG_VALUE:
+            mark = f"\ue000{len(marks)}\ue001"
+            marks[mark] = value
+            safe[name] = mark
+    return safe, marks
 
 
 @lru_cache(maxsize=4)

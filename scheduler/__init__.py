@@ -38,7 +38,9 @@ from services.clock import Clock
 
 log = logging.getLogger(__name__)
 
-JOB_MODULES: tuple[str, ...] = ("scheduler.jobs",)
+JOB_MODULES: tuple[str, ...] = ("scheduler.jobs", "scheduler.absence", "scheduler.dropout", "scheduler.attendance", "scheduler.contacts",
+                                 "scheduler.visits", "scheduler.incidents", "scheduler.returns", "scheduler.notices", "scheduler.census", "scheduler.checkins",
+                                 "scheduler.student_status", "scheduler.digest")
 MISFIRE_GRACE = timedelta(hours=6)
 DEFAULT_LEASE = timedelta(minutes=10)
 

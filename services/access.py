@@ -51,6 +51,8 @@ class Actor:
     language: str | None = None
     posts: tuple[StaffPost, ...] = ()
     children: frozenset[int] = field(default_factory=frozenset)
+    # The sender found them unreachable (blocked the bot); writing to us again undoes that.
+    unreachable: bool = False
 
     @property
     def is_known(self) -> bool:
@@ -97,6 +99,8 @@ class Actor:
             roles.add("teacher")
         if any(p.is_head_teacher for p in self.posts):
             roles.add("head_teacher")
+        if any(p.is_counsellor for p in self.posts):
+            roles.add("counsellor")
         if self.is_school_admin:
             roles.add("school_admin")
         if self.is_bureau_officer:
@@ -137,6 +141,7 @@ async def load_actor(session: AsyncSession, telegram_user_id: int) -> Actor:
         language=person.language,
         posts=posts,
         children=frozenset(children),
+        unreachable=person.unreachable_since is not None,
     )
 
 

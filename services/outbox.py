@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -113,6 +113,54 @@ def _payload(message: OutgoingMessage) -> dict[str, Any]:
     return payload
 
 
+TELEGRAM_TEXT_LIMIT = 4096  # characters of one message, as Telegram counts them (UTF-16)
+
+
+def text_length(text: str) -> int:
+    """Length as Telegram counts it (an emoji outside the BMP is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _chunks(text: str, limit: int) -> list[str]:
+    """`text` cut at line ends into pieces of at most `limit`; a longer line is cut hard."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while text_length(line) > limit:
+            head, line = line[: limit // 2], line[limit // 2 :]  # // 2: safe for surrogate pairs
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(head)
+        candidate = f"{current}\n{line}" if current else line
+        if current and text_length(candidate) > limit:
+            pieces.append(current)
+            candidate = line
+        current = candidate
+    pieces.append(current)
+    return pieces
+
+
+def fit_to_telegram(message: OutgoingMessage, limit: int = TELEGRAM_TEXT_LIMIT) -> list[OutgoingMessage]:
+    """A text Telegram would refuse (over 4,096 characters: a long class list, a notice
+    with many names) goes as several messages in order, instead of failing whole. The
+    first part keeps the dedup key, so re-queuing stays a no-op; the buttons go with the
+    last part, under the end of the text."""
+    if text_length(message.text) <= limit:
+        return [message]
+    pieces = _chunks(message.text, limit)
+    last = len(pieces) - 1
+    return [
+        replace(
+            message,
+            text=piece,
+            dedup_key=message.dedup_key if i == 0 else f"{message.dedup_key}:part:{i + 1}",
+            buttons=message.buttons if i == last else (),
+        )
+        for i, piece in enumerate(pieces)
+    ]
+
+
 async def enqueue(
     session: AsyncSession,
     clock: Clock,
@@ -123,7 +171,7 @@ async def enqueue(
     were new. Does not commit."""
     now = clock.now()
     rows: dict[str, dict[str, Any]] = {}
-    for m in messages:
+    for m in (part for message in messages for part in fit_to_telegram(message)):
         if m.dedup_key in rows:
             continue  # the first one wins, as it would across two calls
         rows[m.dedup_key] = {

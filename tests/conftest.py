@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.factory import create_dispatcher
+from bot.middlewares import install_request_middlewares
 from bot.settings import Settings, load_settings
 from db.engine import create_engine, create_session_pool
 from db.migrate import upgrade
@@ -84,7 +85,7 @@ def translator() -> Translator:
 
 @pytest.fixture
 def bot() -> MockedBot:
-    return MockedBot()
+    return install_request_middlewares(MockedBot())
 
 
 @pytest.fixture

@@ -321,7 +321,10 @@ async def test_head_teacher_invites_a_guardian_from_the_menu(
 
     # A forged tap on the other class's child: refused, their guardians not shown.
     message, data = tg.last_bot_message_with(teacher, "小明")
-    forged = await tg.press(teacher, data.replace(str(xiaoming.id), str(stranger_child.id)), message)
+    # Only the item id at the end: the intent id before it may contain the same digits.
+    prefix, item = data.rsplit(":", 1)
+    assert item == str(xiaoming.id)
+    forged = await tg.press(teacher, f"{prefix}:{stranger_child.id}", message)
     assert "不能邀请" in forged.text and "郑爷爷" not in " ".join(forged.texts)
 
     replies = await tg.tap(teacher, "小明")

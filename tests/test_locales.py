@@ -135,3 +135,18 @@ def test_services_do_not_import_aiogram() -> None:
     for path in (ROOT / "services").rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         assert not re.search(r"^\s*(from|import)\s+aiogram", source, re.M), path
+
+
+
+def test_long_values_render_whole() -> None:
+    """fluent.runtime refuses a placeable over 2,500 characters; a long class list or
+    notice must still render, whole and unchanged, in every language."""
+    from fluent.runtime import FluentResource
+
+    translator = Translator()
+    for bundle in translator._bundles.values():
+        bundle.add_resource(FluentResource("test-long-list = Not confirmed: { $lines } ({ $count })"))
+    lines = "张三 13800000000\n" * 400  # ~6,400 characters
+    for language in LANGUAGES:
+        rendered = translator.get("test-long-list", language, lines=lines, count=400)
+        assert rendered == f"Not confirmed: {lines} (400)"

@@ -81,6 +81,7 @@ async def test_roster_join_and_fan_out_log_no_personal_data(
     assert "登记成功" not in refused.text
 
     await tg.send(admin_user, "/announce")
+    await tg.tap(admin_user, "其他通知")  # the notice type comes first
     await tg.tap(admin_user, "全校家长")
     await tg.send(admin_user, "明天开家长会。")
     await tg.tap(admin_user, "发送")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from aiogram.methods import SetMyCommands
 from aiogram.types import BotCommandScopeChat, BotCommandScopeDefault
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.commands import commands_for, set_default_commands
+from bot.commands import NEWCOMER_COMMANDS, ROLE_COMMANDS, commands_for, set_default_commands
 from db.models import Person
 from locales import get_translator
 from services import invites
@@ -37,15 +38,42 @@ async def test_default_commands_per_language(bot: MockedBot) -> None:
 
 
 def test_commands_per_role() -> None:
-    assert commands_for(set()) == ["start", "help", "language"]
-    assert commands_for({"guardian"}) == ["start", "help", "language"]
-    assert commands_for({"teacher"}) == ["start", "help", "language", "class"]
-    assert commands_for({"teacher", "head_teacher"}) == ["start", "help", "language", "class", "announce"]
-    assert commands_for({"school_admin"}) == ["start", "help", "language", "announce", "invite", "roster"]
-    assert commands_for({"bureau_officer"}) == ["start", "help", "language", "schools"]
-    assert commands_for({"teacher", "school_admin", "guardian"}) == [
-        "start", "help", "language", "class", "announce", "invite", "roster",
+    newcomer = ["start", "help", "language"]
+    assert commands_for(set()) == newcomer
+    assert commands_for({"guardian"}) == [*newcomer, "absent", "home", "contact"]
+    teacher = ["class", "student", "visit", "parentcontact", "returns", "mentor", "incident", "checkin"]
+    assert commands_for({"teacher"}) == [*newcomer, *teacher]
+    assert commands_for({"teacher", "head_teacher"}) == [
+        *newcomer, *teacher, "attendance", "announce", "notices", "census", "dropout", "reports", "digest",
     ]
+    assert commands_for({"teacher", "counsellor"}) == [*newcomer, *teacher, "counsel"]
+    assert commands_for({"bureau_officer"}) == [*newcomer, "schools", "dropout", "student", "incident", "reports"]
+    admin = commands_for({"school_admin"})
+    assert admin[:6] == [*newcomer, "attendance", "announce", "notices"]
+    assert {"roster", "calendar", "holidays", "status", "counsel", "incident", "checkin", "census", "reports"} <= set(admin)
+    # Several roles: each command once, in the first role's place.
+    both = commands_for({"teacher", "school_admin", "guardian"})
+    assert len(both) == len(set(both))
+    assert both[:6] == [*newcomer, "absent", "home", "contact"]
+
+
+def test_every_menu_command_has_a_handler_and_a_description() -> None:
+    """A command in the menu that nothing answers, or with no words, would confuse people."""
+    import re
+    from pathlib import Path
+
+    handled = set()
+    for path in Path("handlers").glob("*.py"):
+        for args in re.findall(r"Command\(([^)]*)\)", path.read_text(encoding="utf-8")):
+            handled.update(re.findall(r'"(\w+)"', args))
+        if "CommandStart(" in path.read_text(encoding="utf-8"):
+            handled.add("start")
+    translator = get_translator()
+    for commands in (NEWCOMER_COMMANDS, *ROLE_COMMANDS.values()):
+        for name in commands:
+            assert name in handled, name
+            for language in ("zh_Hans", "en"):
+                assert translator.get(f"command-{name}", language) != f"command-{name}"
 
 
 async def test_joining_sets_that_chats_commands_for_each_role(
@@ -54,9 +82,9 @@ async def test_joining_sets_that_chats_commands_for_each_role(
     county = await factory.county("甲县")
     school = await factory.school("一小", county)
     cases = [
-        (4101, await invites.create_invite(session, clock, "teacher", school_id=school.id), ["class"]),
-        (4102, await invites.create_invite(session, clock, "school_admin", school_id=school.id), ["announce", "invite", "roster"]),
-        (4103, await invites.create_invite(session, clock, "bureau_officer", county_id=county.id), ["schools"]),
+        (4101, await invites.create_invite(session, clock, "teacher", school_id=school.id), list(ROLE_COMMANDS["teacher"])),
+        (4102, await invites.create_invite(session, clock, "school_admin", school_id=school.id), list(ROLE_COMMANDS["school_admin"])),
+        (4103, await invites.create_invite(session, clock, "bureau_officer", county_id=county.id), list(ROLE_COMMANDS["bureau_officer"])),
     ]
     await session.commit()
     for user_id, issued, extra in cases:
@@ -115,6 +143,25 @@ async def test_a_stale_button_from_an_old_menu(
     assert "这个按钮已经过期了" in replies.text
     replies = await tg.press(tg.user(4998), "no-such-button")  # no dialog open at all
     assert "这个按钮已经过期了" in replies.text
+
+
+@pytest.mark.parametrize("widget", ["counselling", "roster", "census", "dropout", "calendar"])
+async def test_a_hidden_menu_button_cannot_be_pressed_with_forged_data(
+    tg: ChatDriver, session: AsyncSession, factory: Factory, widget: str
+) -> None:
+    """aiogram-dialog runs a hidden button if its id arrives; the menu refuses it. A
+    guardian who forges the staff buttons' data on their live menu gets the stale answer
+    and stays on the menu."""
+    await _guardian(session, factory)
+    granny = tg.user(4001)
+    await tg.send(granny, "/start")
+    menu, language_data = tg.last_bot_message_with(granny, "中文 / English")
+    intent = language_data.rsplit("\x1d", 1)[0]
+    replies = await tg.press(granny, f"{intent}\x1d{widget}", menu)
+    assert "这个按钮已经过期了" in replies.text
+    # The visible buttons still work, from the same message.
+    replies = await tg.press(granny, language_data, menu)
+    assert "这个按钮已经过期了" not in replies.text and "English" in " ".join(replies.buttons())
 
 
 async def test_help_lists_every_role_a_person_has(

@@ -8,6 +8,7 @@ from aiogram.types import ReplyKeyboardMarkup, ReplyKeyboardRemove
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commands import ROLE_COMMANDS
 from db.models import Person
 from tests.support.chat import ChatDriver
 from tests.support.factory import Factory
@@ -50,7 +51,7 @@ async def test_guardian_shares_own_number_and_sees_both_children(
     assert any(isinstance(c.reply_markup, ReplyKeyboardRemove) for c in replies.of(SendMessage))
     assert "👧 我的孩子" in replies.buttons()
     commands = replies.of(SetMyCommands)
-    assert commands and [c.command for c in commands[-1].commands] == ["start", "help", "language"]
+    assert commands and [c.command for c in commands[-1].commands] == ["start", "help", "language", *ROLE_COMMANDS["guardian"]]
     await session.refresh(granny_row)
     assert granny_row.telegram_user_id == 2002 and granny_row.chat_id == 2002
 
@@ -128,3 +129,20 @@ async def test_language_chosen_before_joining_sticks(
     assert granny_row.language == "en" and granny_row.telegram_user_id == 2009
     # The bare record that held the choice was folded into the roster's one.
     assert await session.scalar(select(func.count()).select_from(Person)) == 2
+
+
+async def test_a_guardian_who_writes_again_is_reachable_again(
+    tg: ChatDriver, session: AsyncSession, factory: Factory, clock
+) -> None:
+    """The sender marks someone unreachable when Telegram says they blocked the bot; a
+    message from them proves they unblocked it, so the head teacher stops being asked to
+    phone them."""
+    granny_row = await _granny_with_two_grandchildren(session, factory)
+    granny = tg.user(2010, language="zh-hans")
+    await tg.share_contact(granny, "+8613800138000")
+    granny_row.unreachable_since = clock.now()
+    await session.commit()
+
+    await tg.send(granny, "/help")
+    await session.refresh(granny_row)
+    assert granny_row.unreachable_since is None

@@ -23,6 +23,7 @@ from services.outbox import (
     quiet_until,
     requeue_claims,
     retry_delay,
+    text_length,
 )
 
 
@@ -69,6 +70,25 @@ async def test_enqueue_stores_buttons_and_options(session: AsyncSession, clock: 
         "text": "text k",
         "buttons": [[{"text": "是", "callback_data": "yes"}, {"text": "看看", "url": "https://example.org"}]],
     }
+
+
+async def test_a_text_too_long_for_telegram_goes_in_parts(session: AsyncSession, clock: FakeClock):
+    """A class list of 200 children with phones (~7,000 characters) would be refused whole
+    by Telegram; it goes as parts in order, each within 4,096, buttons under the last."""
+    lines = [f"{i:03d} 王小明 奶奶 138 0000 {i:04d} 🚸" for i in range(200)]
+    text = "还没有确认到家：\n" + "\n".join(lines)
+    assert text_length(text) > 4096
+    button = ((Button("打开", callback_data="open"),),)
+    long = OutgoingMessage(dedup_key="late:1", chat_id=7, text=text, kind="test", buttons=button)
+    assert await enqueue(session, clock, [long]) == 2
+    assert await enqueue(session, clock, [long]) == 0  # queued again: nothing new
+    await session.commit()
+
+    rows = list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    assert [r.dedup_key for r in rows] == ["late:1", "late:1:part:2"]
+    assert all(text_length(r.payload["text"]) <= 4096 for r in rows)
+    assert "\n".join(r.payload["text"] for r in rows) == text  # cut at line ends, nothing lost
+    assert "buttons" not in rows[0].payload and rows[1].payload["buttons"] == [[{"text": "打开", "callback_data": "open"}]]
 
 
 async def test_campaign_counts_only_new_messages(session: AsyncSession, clock: FakeClock):

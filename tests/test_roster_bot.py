@@ -126,6 +126,7 @@ async def test_a_file_sent_while_writing_a_notice_is_not_taken_as_a_roster(
     before = await snapshot(session_pool)
 
     await tg.send(admin, "/announce")
+    await tg.tap(admin, "其他通知")  # the notice type comes first
     await tg.tap(admin, "全校家长")
     replies = await tg.send_document(admin, "花名册.xlsx", xlsx(ROWS[:1]))
     assert "请直接输入文字" in replies.text

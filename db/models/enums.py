@@ -108,3 +108,12 @@ class DropoutEventKind(StrEnum):
     NOTE = "note"
     RETURNED = "returned"
     CLOSED = "closed"
+
+
+class DropoutOutcome(StrEnum):
+    """How a dropout case ended (DropoutCase.outcome)."""
+
+    RETURNED = "returned"  # back at school
+    TRANSFERRED = "transferred"  # 转学
+    MOVED_AWAY = "moved_away"  # left with the family
+    OTHER = "other"  # the note says what

@@ -51,6 +51,17 @@ class StudentStatusChange(Base):
     proof_file_id: Mapped[str | None] = mapped_column(String(200), default=None)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
     recorded_at: Mapped[datetime]
+    # What happened (services.student_status.ChangeKind): transfer_in, transfer_out,
+    # suspension, resumption, graduation. Two kinds can share a to_status.
+    kind: Mapped[str | None] = mapped_column(String(20), default=None)
+    # The school and class that recorded it: a student moved to another school in the
+    # system keeps this history row, and the "file pending" list is per school.
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True, default=None)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"), default=None)
+    # The other school, when it uses the system too (the student row moved there).
+    other_school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), default=None)
+    file_cleared_at: Mapped[datetime | None] = mapped_column(default=None)
+    file_cleared_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), default=None)
 
 
 class AwayParent(Timestamped, Base):

@@ -32,6 +32,12 @@ async def by_telegram_id(session: AsyncSession, telegram_user_id: int) -> Person
     return await session.scalar(select(Person).where(Person.telegram_user_id == telegram_user_id))
 
 
+async def mark_reachable(session: AsyncSession, person_id: int) -> None:
+    await session.execute(
+        update(Person).where(Person.id == person_id, Person.unreachable_since.is_not(None)).values(unreachable_since=None)
+    )
+
+
 async def by_phone(session: AsyncSession, phone: str) -> Person | None:
     return await session.scalar(select(Person).where(Person.phone == phone))
 
@@ -185,3 +191,25 @@ async def guardians_of_student(session: AsyncSession, student_id: int) -> list[P
         .where(StudentGuardian.student_id == student_id, StudentGuardian.ended_at.is_(None))
     )
     return list(rows)
+
+
+async def school_admins(session: AsyncSession, school_id: int) -> list[Person]:
+    """The school's active admins, each once (a person may hold two posts), by id."""
+    rows = await session.scalars(
+        select(Person)
+        .join(Staff, Staff.person_id == Person.id)
+        .where(Staff.school_id == school_id, Staff.is_school_admin.is_(True), Staff.active.is_(True))
+        .order_by(Person.id)
+    )
+    return list(dict.fromkeys(rows.all()))
+
+
+async def is_current_guardian(session: AsyncSession, person_id: int, student_id: int) -> bool:
+    found = await session.scalar(
+        select(StudentGuardian.id).where(
+            StudentGuardian.person_id == person_id,
+            StudentGuardian.student_id == student_id,
+            StudentGuardian.ended_at.is_(None),
+        ).limit(1)
+    )
+    return found is not None

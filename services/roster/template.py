@@ -3,7 +3,6 @@ lists where a choice is expected, and a second sheet explaining every column."""
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 
@@ -16,6 +15,7 @@ from db.models.enums import GuardianRelation
 from locales import get_translator
 from services.roster.columns import COLUMNS, TEXT_COLUMNS
 from services.roster.reader import MAX_ROWS
+from services.spreadsheet import add_sheet, first_sheet, to_bytes
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _REQUIRED_FILL = PatternFill("solid", fgColor="FCE4D6")
@@ -32,9 +32,7 @@ def build_template(language: str) -> bytes:
         return translator.get(key, language, **params)
 
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = t("roster-sheet-data")
+    sheet = first_sheet(workbook, t("roster-sheet-data"))
     last_row = MAX_ROWS + 1
 
     choices = {
@@ -68,7 +66,7 @@ def build_template(language: str) -> bytes:
     sheet.row_dimensions[1].height = 32
     sheet.freeze_panes = "A2"
 
-    help_sheet = workbook.create_sheet(t("roster-sheet-help"))
+    help_sheet = add_sheet(workbook, t("roster-sheet-help"))
     help_sheet.column_dimensions["A"].width = 22
     help_sheet.column_dimensions["B"].width = 90
     lines = t("roster-help-intro", max=MAX_ROWS).splitlines()
@@ -83,9 +81,7 @@ def build_template(language: str) -> bytes:
         help_sheet.cell(row=row, column=2, value=t(_help_key(column.key)))
         help_sheet.cell(row=row, column=2).alignment = Alignment(wrap_text=True)
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(workbook)
 
 
 def _display_width(text: str) -> int:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 09:24:17.439867
+Create Date: 2026-11-23 14:06:57.165699
 """
 
 from __future__ import annotations
@@ -76,6 +76,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_campaigns")),
     )
     op.create_table(
+        "digest_opt_outs",
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("opted_out_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_digest_opt_outs_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("person_id", name=op.f("pk_digest_opt_outs")),
+    )
+    op.create_table(
         "schools",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("county_id", sa.Integer(), nullable=False),
@@ -146,6 +155,44 @@ def upgrade() -> None:
         batch_op.create_index("ix_outbox_claims", ["status", "claimed_at"], unique=False)
         batch_op.create_index("ix_outbox_due", ["status", "priority", "due_at"], unique=False)
 
+    op.create_table(
+        "return_rounds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("release_day", sa.Date(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("released_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deadline_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("back_on", sa.Date(), nullable=True),
+        sa.Column("created_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("escalated_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("set_off_asked_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("back_checked_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_return_rounds_school_id_schools")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_return_rounds")),
+        sa.UniqueConstraint(
+            "school_id", "release_day", name=op.f("uq_return_rounds_school_id_release_day")
+        ),
+    )
+    with op.batch_alter_table("return_rounds", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_return_rounds_school_id"), ["school_id"], unique=False)
+
+    op.create_table(
+        "school_releases",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("weekend_time", sa.Time(), nullable=True),
+        sa.Column("holiday_time", sa.Time(), nullable=True),
+        sa.Column("created_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_school_releases_school_id_schools")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_school_releases")),
+        sa.UniqueConstraint("school_id", name=op.f("uq_school_releases_school_id")),
+    )
     op.create_table(
         "staff",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -279,6 +326,75 @@ def upgrade() -> None:
     with op.batch_alter_table("class_teachers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_class_teachers_class_id"), ["class_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_class_teachers_staff_id"), ["staff_id"], unique=False)
+
+    op.create_table(
+        "holiday_checkins",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("class_id", sa.Integer(), nullable=False),
+        sa.Column("started_by_id", sa.Integer(), nullable=True),
+        sa.Column("started_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("campaign_key", sa.String(length=40), nullable=False),
+        sa.Column("campaign_id", sa.Integer(), nullable=True),
+        sa.Column("remind_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reminded_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closes_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["campaigns.id"],
+            name=op.f("fk_holiday_checkins_campaign_id_campaigns"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["class_id"], ["classes.id"], name=op.f("fk_holiday_checkins_class_id_classes")
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_holiday_checkins_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["started_by_id"], ["people.id"], name=op.f("fk_holiday_checkins_started_by_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_holiday_checkins")),
+        sa.UniqueConstraint("campaign_key", name=op.f("uq_holiday_checkins_campaign_key")),
+    )
+    with op.batch_alter_table("holiday_checkins", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_holiday_checkins_class_id"), ["class_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_holiday_checkins_school_id"), ["school_id"], unique=False
+        )
+
+    op.create_table(
+        "notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("campaign_key", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("class_id", sa.Integer(), nullable=True),
+        sa.Column("only_care", sa.Boolean(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("sent_by_id", sa.Integer(), nullable=True),
+        sa.Column("campaign_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reminded_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"], ["campaigns.id"], name=op.f("fk_notices_campaign_id_campaigns")
+        ),
+        sa.ForeignKeyConstraint(
+            ["class_id"], ["classes.id"], name=op.f("fk_notices_class_id_classes")
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_notices_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["sent_by_id"], ["people.id"], name=op.f("fk_notices_sent_by_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notices")),
+        sa.UniqueConstraint("campaign_key", name=op.f("uq_notices_campaign_key")),
+    )
+    with op.batch_alter_table("notices", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_notices_class_id"), ["class_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_notices_school_id"), ["school_id"], unique=False)
 
     op.create_table(
         "students",
@@ -424,6 +540,156 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "census_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("term_id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("class_id", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("confirmed_by_id", sa.Integer(), nullable=False),
+        sa.Column("confirmed_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["class_id"], ["classes.id"], name=op.f("fk_census_entries_class_id_classes")
+        ),
+        sa.ForeignKeyConstraint(
+            ["confirmed_by_id"],
+            ["people.id"],
+            name=op.f("fk_census_entries_confirmed_by_id_people"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_census_entries_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["students.id"], name=op.f("fk_census_entries_student_id_students")
+        ),
+        sa.ForeignKeyConstraint(
+            ["term_id"], ["terms.id"], name=op.f("fk_census_entries_term_id_terms")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_census_entries")),
+        sa.UniqueConstraint(
+            "term_id", "student_id", name=op.f("uq_census_entries_term_id_student_id")
+        ),
+    )
+    with op.batch_alter_table("census_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_census_entries_school_id"), ["school_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_census_entries_student_id"), ["student_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_census_entries_term_id"), ["term_id"], unique=False)
+
+    op.create_table(
+        "checkin_answers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("checkin_id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("question", sa.String(length=20), nullable=False),
+        sa.Column("choice", sa.String(length=20), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("follow_up", sa.Boolean(), nullable=False),
+        sa.Column("answered_by_id", sa.Integer(), nullable=False),
+        sa.Column("answered_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["answered_by_id"], ["people.id"], name=op.f("fk_checkin_answers_answered_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["checkin_id"],
+            ["holiday_checkins.id"],
+            name=op.f("fk_checkin_answers_checkin_id_holiday_checkins"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["students.id"], name=op.f("fk_checkin_answers_student_id_students")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checkin_answers")),
+        sa.UniqueConstraint(
+            "checkin_id",
+            "student_id",
+            "question",
+            name=op.f("uq_checkin_answers_checkin_id_student_id_question"),
+        ),
+    )
+    with op.batch_alter_table("checkin_answers", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_checkin_answers_checkin_id"), ["checkin_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_checkin_answers_student_id"), ["student_id"], unique=False
+        )
+
+    op.create_table(
+        "checkin_children",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("checkin_id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("finished_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("needs_follow_up", sa.Boolean(), nullable=False),
+        sa.Column("follow_up_alerted_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("note_asked_by_id", sa.Integer(), nullable=True),
+        sa.Column("note_asked_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["checkin_id"],
+            ["holiday_checkins.id"],
+            name=op.f("fk_checkin_children_checkin_id_holiday_checkins"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["note_asked_by_id"],
+            ["people.id"],
+            name=op.f("fk_checkin_children_note_asked_by_id_people"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["students.id"], name=op.f("fk_checkin_children_student_id_students")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_checkin_children")),
+        sa.UniqueConstraint(
+            "checkin_id", "student_id", name=op.f("uq_checkin_children_checkin_id_student_id")
+        ),
+    )
+    with op.batch_alter_table("checkin_children", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_checkin_children_checkin_id"), ["checkin_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_checkin_children_follow_up",
+            ["follow_up_alerted_at", "needs_follow_up"],
+            unique=False,
+        )
+        batch_op.create_index(
+            batch_op.f("ix_checkin_children_student_id"), ["student_id"], unique=False
+        )
+
+    op.create_table(
+        "counselling_notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("written_by_id", sa.Integer(), nullable=False),
+        sa.Column("written_on", sa.Date(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("recorded_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_counselling_notes_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["students.id"], name=op.f("fk_counselling_notes_student_id_students")
+        ),
+        sa.ForeignKeyConstraint(
+            ["written_by_id"], ["people.id"], name=op.f("fk_counselling_notes_written_by_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_counselling_notes")),
+    )
+    with op.batch_alter_table("counselling_notes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_counselling_notes_school_id"), ["school_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_counselling_notes_student_id"), ["student_id"], unique=False
+        )
+
+    op.create_table(
         "dropout_cases",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("student_id", sa.Integer(), nullable=False),
@@ -465,6 +731,107 @@ def upgrade() -> None:
             sqlite_where=sa.text("ended_at IS NULL"),
             postgresql_where=sa.text("ended_at IS NULL"),
         )
+
+    op.create_table(
+        "home_returns",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("class_id", sa.Integer(), nullable=True),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("asked", sa.Integer(), nullable=False),
+        sa.Column("next_ask_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("answered_by_id", sa.Integer(), nullable=True),
+        sa.Column("set_off_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("set_off_by_id", sa.Integer(), nullable=True),
+        sa.Column("back_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["answered_by_id"], ["people.id"], name=op.f("fk_home_returns_answered_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["class_id"], ["classes.id"], name=op.f("fk_home_returns_class_id_classes")
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["return_rounds.id"], name=op.f("fk_home_returns_round_id_return_rounds")
+        ),
+        sa.ForeignKeyConstraint(
+            ["set_off_by_id"], ["people.id"], name=op.f("fk_home_returns_set_off_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["students.id"], name=op.f("fk_home_returns_student_id_students")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_home_returns")),
+        sa.UniqueConstraint(
+            "round_id", "student_id", name=op.f("uq_home_returns_round_id_student_id")
+        ),
+    )
+    with op.batch_alter_table("home_returns", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_home_returns_class_id"), ["class_id"], unique=False)
+        batch_op.create_index("ix_home_returns_reask", ["status", "next_ask_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_home_returns_round_id"), ["round_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_home_returns_student_id"), ["student_id"], unique=False
+        )
+
+    op.create_table(
+        "incidents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("category", sa.String(length=20), nullable=False),
+        sa.Column("description", sa.Text(), nullable=True),
+        sa.Column("happened_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("opened_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("opened_by_id", sa.Integer(), nullable=True),
+        sa.Column("guardian_due_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("bureau_due_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("guardian_informed_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("guardian_informed_how", sa.String(length=10), nullable=True),
+        sa.Column("guardian_informed_by_id", sa.Integer(), nullable=True),
+        sa.Column("guardian_recorded_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("bureau_notified_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column(
+            "bureau_acknowledged_at", db.models.base.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("bureau_acknowledged_by_id", sa.Integer(), nullable=True),
+        sa.Column("escalated_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("guardian_warned_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("bureau_warned_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("guardian_missed_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("bureau_missed_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("closed_by_id", sa.Integer(), nullable=True),
+        sa.Column("close_note", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["bureau_acknowledged_by_id"],
+            ["people.id"],
+            name=op.f("fk_incidents_bureau_acknowledged_by_id_people"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["closed_by_id"], ["people.id"], name=op.f("fk_incidents_closed_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["guardian_informed_by_id"],
+            ["people.id"],
+            name=op.f("fk_incidents_guardian_informed_by_id_people"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["opened_by_id"], ["people.id"], name=op.f("fk_incidents_opened_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_incidents_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["students.id"], name=op.f("fk_incidents_student_id_students")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
+    )
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.create_index("ix_incidents_open", ["closed_at", "happened_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_incidents_school_id"), ["school_id"], unique=False)
+        batch_op.create_index("ix_incidents_school_open", ["school_id", "closed_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_incidents_student_id"), ["student_id"], unique=False)
 
     op.create_table(
         "invites",
@@ -509,6 +876,113 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invites")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_invites_token_hash")),
     )
+    op.create_table(
+        "mentor_activities",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("staff_id", sa.Integer(), nullable=False),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("happened_on", sa.Date(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("recorded_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["people.id"],
+            name=op.f("fk_mentor_activities_recorded_by_id_people"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_mentor_activities_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["staff_id"], ["staff.id"], name=op.f("fk_mentor_activities_staff_id_staff")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["students.id"], name=op.f("fk_mentor_activities_student_id_students")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mentor_activities")),
+    )
+    with op.batch_alter_table("mentor_activities", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_mentor_activities_school_id"), ["school_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_mentor_activities_staff_id"), ["staff_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_mentor_activities_student_id"), ["student_id"], unique=False
+        )
+
+    op.create_table(
+        "monthly_parent_contacts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("method", sa.String(length=20), nullable=False),
+        sa.Column("when_said", sa.String(length=20), nullable=False),
+        sa.Column("contacted_on", sa.Date(), nullable=True),
+        sa.Column("confirmed_by_id", sa.Integer(), nullable=False),
+        sa.Column("confirmed_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["confirmed_by_id"],
+            ["people.id"],
+            name=op.f("fk_monthly_parent_contacts_confirmed_by_id_people"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_monthly_parent_contacts_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"],
+            ["students.id"],
+            name=op.f("fk_monthly_parent_contacts_student_id_students"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_monthly_parent_contacts")),
+        sa.UniqueConstraint(
+            "student_id", "month", name=op.f("uq_monthly_parent_contacts_student_id_month")
+        ),
+    )
+    with op.batch_alter_table("monthly_parent_contacts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_monthly_parent_contacts_month"), ["month"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_monthly_parent_contacts_school_id"), ["school_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_monthly_parent_contacts_student_id"), ["student_id"], unique=False
+        )
+
+    op.create_table(
+        "notice_recipients",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("notice_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("joined", sa.Boolean(), nullable=False),
+        sa.Column("read_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reminded_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["notice_id"], ["notices.id"], name=op.f("fk_notice_recipients_notice_id_notices")
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_notice_recipients_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_recipients")),
+        sa.UniqueConstraint(
+            "notice_id", "person_id", name=op.f("uq_notice_recipients_notice_id_person_id")
+        ),
+    )
+    with op.batch_alter_table("notice_recipients", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_notice_recipients_notice_id"), ["notice_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_notice_recipients_person_read", ["person_id", "read_at"], unique=False
+        )
+
     op.create_table(
         "student_guardians",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -571,10 +1045,32 @@ def upgrade() -> None:
         sa.Column("proof_file_id", sa.String(length=200), nullable=True),
         sa.Column("recorded_by_id", sa.Integer(), nullable=True),
         sa.Column("recorded_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=True),
+        sa.Column("school_id", sa.Integer(), nullable=True),
+        sa.Column("class_id", sa.Integer(), nullable=True),
+        sa.Column("other_school_id", sa.Integer(), nullable=True),
+        sa.Column("file_cleared_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("file_cleared_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["class_id"], ["classes.id"], name=op.f("fk_student_status_changes_class_id_classes")
+        ),
+        sa.ForeignKeyConstraint(
+            ["file_cleared_by_id"],
+            ["people.id"],
+            name=op.f("fk_student_status_changes_file_cleared_by_id_people"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["other_school_id"],
+            ["schools.id"],
+            name=op.f("fk_student_status_changes_other_school_id_schools"),
+        ),
         sa.ForeignKeyConstraint(
             ["recorded_by_id"],
             ["people.id"],
             name=op.f("fk_student_status_changes_recorded_by_id_people"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_student_status_changes_school_id_schools")
         ),
         sa.ForeignKeyConstraint(
             ["student_id"],
@@ -585,7 +1081,81 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("student_status_changes", schema=None) as batch_op:
         batch_op.create_index(
+            batch_op.f("ix_student_status_changes_school_id"), ["school_id"], unique=False
+        )
+        batch_op.create_index(
             batch_op.f("ix_student_status_changes_student_id"), ["student_id"], unique=False
+        )
+
+    op.create_table(
+        "teacher_parent_contacts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("contacted_on", sa.Date(), nullable=False),
+        sa.Column("method", sa.String(length=20), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=False),
+        sa.Column("recorded_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"],
+            ["people.id"],
+            name=op.f("fk_teacher_parent_contacts_recorded_by_id_people"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_teacher_parent_contacts_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"],
+            ["students.id"],
+            name=op.f("fk_teacher_parent_contacts_student_id_students"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_teacher_parent_contacts")),
+    )
+    with op.batch_alter_table("teacher_parent_contacts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_teacher_parent_contacts_school_id"), ["school_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_teacher_parent_contacts_student_day", ["student_id", "contacted_on"], unique=False
+        )
+
+    op.create_table(
+        "census_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("relation", sa.String(length=20), nullable=True),
+        sa.Column("old_value", sa.Text(), nullable=True),
+        sa.Column("new_value", sa.Text(), nullable=True),
+        sa.Column("guardian_person_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_by_id", sa.Integer(), nullable=False),
+        sa.Column("recorded_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["entry_id"],
+            ["census_entries.id"],
+            name=op.f("fk_census_changes_entry_id_census_entries"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["guardian_person_id"],
+            ["people.id"],
+            name=op.f("fk_census_changes_guardian_person_id_people"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["recorded_by_id"], ["people.id"], name=op.f("fk_census_changes_recorded_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["students.id"], name=op.f("fk_census_changes_student_id_students")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_census_changes")),
+    )
+    with op.batch_alter_table("census_changes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_census_changes_entry_id"), ["entry_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_census_changes_student_id"), ["student_id"], unique=False
         )
 
     op.create_table(
@@ -619,17 +1189,115 @@ def upgrade() -> None:
             batch_op.f("ix_dropout_case_events_case_id"), ["case_id"], unique=False
         )
 
+    op.create_table(
+        "incident_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("by_id", sa.Integer(), nullable=True),
+        sa.Column("count", sa.Integer(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["by_id"], ["people.id"], name=op.f("fk_incident_events_by_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name=op.f("fk_incident_events_incident_id_incidents")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_incident_events")),
+    )
+    with op.batch_alter_table("incident_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_incident_events_incident_id"), ["incident_id"], unique=False
+        )
+
+    op.create_table(
+        "home_visits",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("school_id", sa.Integer(), nullable=False),
+        sa.Column("visited_by_id", sa.Integer(), nullable=False),
+        sa.Column("visited_on", sa.Date(), nullable=False),
+        sa.Column("form", sa.String(length=20), nullable=False),
+        sa.Column("purpose", sa.String(length=20), nullable=False),
+        sa.Column("met", sa.String(length=20), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("voice_file_id", sa.String(length=200), nullable=True),
+        sa.Column("photo_file_id", sa.String(length=200), nullable=True),
+        sa.Column("follow_up_on", sa.Date(), nullable=True),
+        sa.Column("follow_up_sent_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("dropout_case_id", sa.Integer(), nullable=True),
+        sa.Column("dropout_event_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dropout_case_id"],
+            ["dropout_cases.id"],
+            name=op.f("fk_home_visits_dropout_case_id_dropout_cases"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["dropout_event_id"],
+            ["dropout_case_events.id"],
+            name=op.f("fk_home_visits_dropout_event_id_dropout_case_events"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_home_visits_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["students.id"], name=op.f("fk_home_visits_student_id_students")
+        ),
+        sa.ForeignKeyConstraint(
+            ["visited_by_id"], ["people.id"], name=op.f("fk_home_visits_visited_by_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_home_visits")),
+    )
+    with op.batch_alter_table("home_visits", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_home_visits_dropout_case_id"), ["dropout_case_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_home_visits_follow_up", ["follow_up_on", "follow_up_sent_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_home_visits_school_id"), ["school_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_home_visits_student_id"), ["student_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_home_visits_visited_by_id"), ["visited_by_id"], unique=False
+        )
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("home_visits", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_home_visits_visited_by_id"))
+        batch_op.drop_index(batch_op.f("ix_home_visits_student_id"))
+        batch_op.drop_index(batch_op.f("ix_home_visits_school_id"))
+        batch_op.drop_index("ix_home_visits_follow_up")
+        batch_op.drop_index(batch_op.f("ix_home_visits_dropout_case_id"))
+
+    op.drop_table("home_visits")
+    with op.batch_alter_table("incident_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_incident_events_incident_id"))
+
+    op.drop_table("incident_events")
     with op.batch_alter_table("dropout_case_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dropout_case_events_case_id"))
 
     op.drop_table("dropout_case_events")
+    with op.batch_alter_table("census_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_census_changes_student_id"))
+        batch_op.drop_index(batch_op.f("ix_census_changes_entry_id"))
+
+    op.drop_table("census_changes")
+    with op.batch_alter_table("teacher_parent_contacts", schema=None) as batch_op:
+        batch_op.drop_index("ix_teacher_parent_contacts_student_day")
+        batch_op.drop_index(batch_op.f("ix_teacher_parent_contacts_school_id"))
+
+    op.drop_table("teacher_parent_contacts")
     with op.batch_alter_table("student_status_changes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_student_status_changes_student_id"))
+        batch_op.drop_index(batch_op.f("ix_student_status_changes_school_id"))
 
     op.drop_table("student_status_changes")
     with op.batch_alter_table("student_mentors", schema=None) as batch_op:
@@ -643,7 +1311,38 @@ def downgrade() -> None:
         batch_op.drop_index("ix_student_guardians_current")
 
     op.drop_table("student_guardians")
+    with op.batch_alter_table("notice_recipients", schema=None) as batch_op:
+        batch_op.drop_index("ix_notice_recipients_person_read")
+        batch_op.drop_index(batch_op.f("ix_notice_recipients_notice_id"))
+
+    op.drop_table("notice_recipients")
+    with op.batch_alter_table("monthly_parent_contacts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_monthly_parent_contacts_student_id"))
+        batch_op.drop_index(batch_op.f("ix_monthly_parent_contacts_school_id"))
+        batch_op.drop_index(batch_op.f("ix_monthly_parent_contacts_month"))
+
+    op.drop_table("monthly_parent_contacts")
+    with op.batch_alter_table("mentor_activities", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_mentor_activities_student_id"))
+        batch_op.drop_index(batch_op.f("ix_mentor_activities_staff_id"))
+        batch_op.drop_index(batch_op.f("ix_mentor_activities_school_id"))
+
+    op.drop_table("mentor_activities")
     op.drop_table("invites")
+    with op.batch_alter_table("incidents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_incidents_student_id"))
+        batch_op.drop_index("ix_incidents_school_open")
+        batch_op.drop_index(batch_op.f("ix_incidents_school_id"))
+        batch_op.drop_index("ix_incidents_open")
+
+    op.drop_table("incidents")
+    with op.batch_alter_table("home_returns", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_home_returns_student_id"))
+        batch_op.drop_index(batch_op.f("ix_home_returns_round_id"))
+        batch_op.drop_index("ix_home_returns_reask")
+        batch_op.drop_index(batch_op.f("ix_home_returns_class_id"))
+
+    op.drop_table("home_returns")
     with op.batch_alter_table("dropout_cases", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_dropout_cases_open_student",
@@ -655,6 +1354,28 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_dropout_cases_school_id"))
 
     op.drop_table("dropout_cases")
+    with op.batch_alter_table("counselling_notes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_counselling_notes_student_id"))
+        batch_op.drop_index(batch_op.f("ix_counselling_notes_school_id"))
+
+    op.drop_table("counselling_notes")
+    with op.batch_alter_table("checkin_children", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkin_children_student_id"))
+        batch_op.drop_index("ix_checkin_children_follow_up")
+        batch_op.drop_index(batch_op.f("ix_checkin_children_checkin_id"))
+
+    op.drop_table("checkin_children")
+    with op.batch_alter_table("checkin_answers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkin_answers_student_id"))
+        batch_op.drop_index(batch_op.f("ix_checkin_answers_checkin_id"))
+
+    op.drop_table("checkin_answers")
+    with op.batch_alter_table("census_entries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_census_entries_term_id"))
+        batch_op.drop_index(batch_op.f("ix_census_entries_student_id"))
+        batch_op.drop_index(batch_op.f("ix_census_entries_school_id"))
+
+    op.drop_table("census_entries")
     with op.batch_alter_table("away_parents", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_away_parents_student_id"))
 
@@ -677,6 +1398,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_students_class_id"))
 
     op.drop_table("students")
+    with op.batch_alter_table("notices", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_notices_school_id"))
+        batch_op.drop_index(batch_op.f("ix_notices_class_id"))
+
+    op.drop_table("notices")
+    with op.batch_alter_table("holiday_checkins", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_holiday_checkins_school_id"))
+        batch_op.drop_index(batch_op.f("ix_holiday_checkins_class_id"))
+
+    op.drop_table("holiday_checkins")
     with op.batch_alter_table("class_teachers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_class_teachers_staff_id"))
         batch_op.drop_index(batch_op.f("ix_class_teachers_class_id"))
@@ -702,6 +1433,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_staff_county_id"))
 
     op.drop_table("staff")
+    op.drop_table("school_releases")
+    with op.batch_alter_table("return_rounds", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_return_rounds_school_id"))
+
+    op.drop_table("return_rounds")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_due")
         batch_op.drop_index("ix_outbox_claims")
@@ -714,6 +1450,7 @@ def downgrade() -> None:
 
     op.drop_table("calendar_days")
     op.drop_table("schools")
+    op.drop_table("digest_opt_outs")
     op.drop_table("campaigns")
     op.drop_table("people")
     op.drop_table("job_leases")

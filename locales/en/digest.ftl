@@ -1,0 +1,20 @@
+# Weekly digest (head teachers, school admins; /digest switches it)
+command-digest = Weekly digest: on or off
+digest-title = 📋 To do this week ({ $start } to { $end })
+digest-school = [{ $school }]
+digest-sheets-missing = { $count } attendance sheets missing last week: { $classes }
+digest-more = , …
+digest-not-home = { $count } times last week a child was not confirmed home after release
+digest-monthly = { $count } left-behind students have no monthly contact with their parents confirmed yet this month
+digest-contacts-short = { $count } left-behind students' parents were contacted by a teacher fewer than { $required } times this term
+digest-cases = { $count } open dropout cases, { $overdue } of them in one stage for over { $days } days
+digest-no-mentor = { $count } left-behind students have no mentor yet
+digest-pending-files = { $count } transfer files (学籍) still pending
+digest-footer = Sent every Monday morning. Tap the button below to stop it; send /digest to turn it back on.
+digest-stop-button = Stop weekly digest
+digest-start-button = Receive the weekly digest again
+digest-status-on = You get one message a week with what needs doing.
+digest-status-off = You have turned the weekly digest off.
+digest-now-on = Done: the weekly digest is on.
+digest-now-off = Done: no more weekly digests. Send /digest to turn it back on.
+digest-not-allowed = The weekly digest is for head teachers and school admins.

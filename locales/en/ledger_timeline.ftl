@@ -1,0 +1,26 @@
+# The ledger's timeline: returns, contacts with the away parents, incidents, files.
+ledger-entry-returns-month = 🏠 { $month }: { $releases } releases, home confirmed { $confirmed } (by phone { $by_phone })
+ledger-entry-return-missed = ⚠️ { $day } { $kind } release: nobody confirmed the child got home
+ledger-entry-family-contact = 📞 { $month }: the child talked with the away parents ({ $method }), confirmed by { $by }
+ledger-entry-teacher-contact = ☎️ { $by } contacted the away parents ({ $method })
+ledger-entry-teacher-contact-note = ☎️ { $by } contacted the away parents ({ $method }): { $note }
+ledger-contact-method-phone = phone
+ledger-contact-method-video = video
+ledger-contact-method-visit_home = parents came home
+ledger-contact-method-wechat = WeChat
+ledger-contact-method-in_person = in person
+ledger-entry-incident = 🚨 { $time } incident: { $what }. { $guardian }; { $bureau }
+ledger-entry-incident-closed = 🚨 Incident closed: { $note }
+ledger-incident-guardian-done = guardian informed { $time } ({ $minutes } min, { $result })
+ledger-incident-guardian-none = no record of the guardian being informed
+ledger-incident-bureau-done = bureau acknowledged { $time } ({ $minutes } min, { $result })
+ledger-incident-bureau-none = bureau has not acknowledged
+ledger-media-vv = 🔊 { $date } visit recording
+ledger-media-vp = 🖼 { $date } visit photo
+ledger-media-sp = 🖼 { $date } suspension certificate
+ledger-media-caption = 📒 { $name }: { $label }
+ledger-media-gone = This file cannot be opened: it is not yours to see, or it is gone.
+ledger-col-family_contacts = Months the child talked with parents (term)
+ledger-col-last_family_contact = Last talk with parents
+ledger-col-home_unconfirmed = Releases with home not confirmed (term)
+ledger-col-incidents = Incidents (term)

@@ -1,0 +1,20 @@
+# 每周提醒（班主任、学校管理员；/digest 开关）
+command-digest = 每周提醒：开或关
+digest-title = 📋 本周要做的事（{ $start } 至 { $end }）
+digest-school = 【{ $school }】
+digest-sheets-missing = 上周缺 { $count } 份考勤表：{ $classes }
+digest-more = 等
+digest-not-home = 上周放学后，还有 { $count } 人次没有确认到家
+digest-monthly = 本月还有 { $count } 名留守学生没有确认与家长联系
+digest-contacts-short = 本学期有 { $count } 名留守学生的家长，老师联系还不到 { $required } 次
+digest-cases = 未结的辍学个案 { $count } 件，其中 { $overdue } 件在同一阶段超过 { $days } 天
+digest-no-mentor = { $count } 名留守学生还没有帮扶教师
+digest-pending-files = { $count } 份转学学籍档案还没有办完
+digest-footer = 每周一早上发一次。不想收可以点下面的按钮，发 /digest 可以重新打开。
+digest-stop-button = 不再接收每周提醒
+digest-start-button = 重新接收每周提醒
+digest-status-on = 您每周会收到一条提醒，列出本周要做的事。
+digest-status-off = 您已关闭每周提醒。
+digest-now-on = 好的，每周提醒已打开。
+digest-now-off = 好的，不再发送每周提醒。发 /digest 可以重新打开。
+digest-not-allowed = 每周提醒只发给班主任和学校管理员。

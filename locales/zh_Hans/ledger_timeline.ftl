@@ -1,0 +1,26 @@
+# The ledger's timeline: returns, contacts with the away parents, incidents, files.
+ledger-entry-returns-month = 🏠 { $month }：放假 { $releases } 次，确认到家 { $confirmed } 次（其中电话确认 { $by_phone } 次）
+ledger-entry-return-missed = ⚠️ { $day } { $kind }放学后，没有人确认孩子到家
+ledger-entry-family-contact = 📞 { $month }：孩子和外出父母联系过（{ $method }），{ $by }确认
+ledger-entry-teacher-contact = ☎️ { $by }联系了外出家长（{ $method }）
+ledger-entry-teacher-contact-note = ☎️ { $by }联系了外出家长（{ $method }）：{ $note }
+ledger-contact-method-phone = 电话
+ledger-contact-method-video = 视频
+ledger-contact-method-visit_home = 父母回家
+ledger-contact-method-wechat = 微信
+ledger-contact-method-in_person = 当面
+ledger-entry-incident = 🚨 { $time } 安全事件：{ $what }。{ $guardian }；{ $bureau }
+ledger-entry-incident-closed = 🚨 安全事件处理完毕：{ $note }
+ledger-incident-guardian-done = 监护人 { $time } 得知（{ $minutes } 分钟，{ $result }）
+ledger-incident-guardian-none = 没有监护人得知的记录
+ledger-incident-bureau-done = 教育局 { $time } 确认（{ $minutes } 分钟，{ $result }）
+ledger-incident-bureau-none = 教育局还没确认
+ledger-media-vv = 🔊 { $date } 家访录音
+ledger-media-vp = 🖼 { $date } 家访照片
+ledger-media-sp = 🖼 { $date } 休学证明
+ledger-media-caption = 📒 { $name }：{ $label }
+ledger-media-gone = 这个文件打不开：您看不了，或已经没有了。
+ledger-col-family_contacts = 本学期孩子与父母联系（月数）
+ledger-col-last_family_contact = 最近与父母联系
+ledger-col-home_unconfirmed = 本学期放假未确认到家次数
+ledger-col-incidents = 本学期安全事件
