@@ -8,6 +8,7 @@
     python -m bot dropout register --school "…" --month 2026-11 --out registers.xlsx
     python -m bot ledger export --school "…" [--class 3-1班] ledger.xlsx
     python -m bot report counts|changes|compliance --school "…" --file report.xlsx
+    python -m bot audit --student ID | --school ID [--since DATE] [--as PERSON_ID]
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from bot import cli_calendar, cli_dropout, cli_invite, cli_ledger, cli_report, cli_roster
+from bot import cli_audit, cli_calendar, cli_dropout, cli_invite, cli_ledger, cli_report, cli_roster
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from locales import Translate, get_translator
@@ -42,6 +43,7 @@ def build_parser(t: Translate | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser("run", help=t("cli-run-help"))
+    run.add_argument("--webhook", action="store_true", help=t("cli-run-webhook-help"))
     run.set_defaults(handler=_run)
 
     db = commands.add_parser("db", help=t("cli-db-help"))
@@ -55,6 +57,7 @@ def build_parser(t: Translate | None = None) -> argparse.ArgumentParser:
     cli_calendar.register(commands)
     cli_ledger.register(commands)
     cli_report.register(commands)
+    cli_audit.register(commands)
     return parser
 
 
@@ -63,6 +66,16 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.settings import require_token
 
     require_token(settings)
+    if settings.worker_only:  # sender + scheduler, no updates (bot/worker.py)
+        from bot.worker import run_worker
+
+        asyncio.run(run_worker(settings))
+        return 0
+    if getattr(args, "webhook", False) or settings.webhook.enabled:  # bot/webhook.py
+        from bot.runner import run_webhook
+
+        asyncio.run(run_webhook(settings))
+        return 0
     asyncio.run(run_polling(settings))
     return 0
 

@@ -71,8 +71,9 @@ async def _build(args: argparse.Namespace, settings: Settings, language: str) ->
     from db.engine import create_engine, create_session_pool
     from db.repositories import ledger as repo
     from db.repositories import schools as schools_repo
+    from services import audit
     from services.clock import SystemClock
-    from services.ledger_export import ExportScope, build_ledger
+    from services.ledger_export import ExportScope, build_ledger, students_covered
 
     engine = create_engine(settings.database_url)
     try:
@@ -97,6 +98,13 @@ async def _build(args: argparse.Namespace, settings: Settings, language: str) ->
                     raise _Refused("cli-ledger-no-class", class_name=args.class_name)
                 class_id = chosen[0].id
             content = await build_ledger(session, SystemClock(), ExportScope(school.id, class_id), language)
+            # The audit log: an export from the server's command line (no person).
+            scope = ExportScope(school.id, class_id)
+            await audit.record(
+                session, SystemClock(), None, audit.Action.EXPORT, audit.LEDGER_EXPORT,
+                scope=audit.AuditScope(school.id, class_id, count=await students_covered(session, scope)),
+            )
+            await session.commit()
     finally:
         await engine.dispose()
     rows = load_workbook(io.BytesIO(content), read_only=True).active.max_row or 1

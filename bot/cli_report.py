@@ -34,7 +34,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     from bot.cli import cli_language
 
     t = get_translator().bind(cli_language())
-    parser = commands.add_parser("report", help=t("cli-report-help"), description=t("cli-report-help"))
+    parser = commands.add_parser(
+        "report", help=t("cli-report-help"), description=t("cli-report-help"), epilog=t("cli-report-others"),
+    )
     parser.add_argument("kind", choices=KINDS, help=t("cli-report-kind-help"))
     parser.add_argument("--school", help=t("cli-report-school-help"))
     parser.add_argument("--county", help=t("cli-report-county-help"))
@@ -80,7 +82,7 @@ def _day(text: str):  # type: ignore[no-untyped-def]
 async def _build(args: argparse.Namespace, settings: Settings, language: str):  # type: ignore[no-untyped-def]
     from db.engine import create_engine, create_session_pool
     from db.repositories import reports as repo
-    from services import reports
+    from services import audit, reports
     from services.clock import SystemClock
     from services.reports.scope import ReportScope, ScopeKind
 
@@ -118,6 +120,14 @@ async def _build(args: argparse.Namespace, settings: Settings, language: str):  
                 chronic_ratio=settings.attendance.term_absence_ratio,
             )
             content = await reports.build_report(session, translator, language, kind, scope, period, rules)
+            # The audit log: an export from the server's command line (no person).
+            await audit.record(
+                session, SystemClock(), None, audit.Action.EXPORT, f"{audit.REPORT_EXPORT}:{kind.value}",
+                scope=audit.AuditScope(
+                    school_id=scope.school_ids[0] if len(scope.school_ids) == 1 else None, county_id=scope.county_id,
+                ),
+            )
+            await session.commit()
     finally:
         await engine.dispose()
     return content, period

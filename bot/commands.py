@@ -28,8 +28,9 @@ ROLE_COMMANDS: dict[str, tuple[str, ...]] = {
     "school_admin": (
         "attendance", "announce", "notices", "invite", "roster", "calendar", "holidays", "status", "dropout", "student",
         "visit", "parentcontact", "returns", "mentor", "counsel", "incident", "checkin", "census", "reports", "digest",
+        "audit",
     ),
-    "bureau_officer": ("schools", "dropout", "student", "incident", "reports"),
+    "bureau_officer": ("schools", "dropout", "student", "incident", "reports", "audit"),
 }
 # Telegram wants ISO 639-1 codes for language_code.
 TELEGRAM_LANGUAGE = {"zh_Hans": "zh", "en": "en"}

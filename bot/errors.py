@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from aiogram import Dispatcher, F
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 from aiogram_dialog import DialogManager, ShowMode, StartMode
@@ -23,10 +24,14 @@ async def _reply(event: ErrorEvent, key: str, data: dict[str, Any]) -> None:
     if t is None:
         user = data.get("event_from_user")
         t = get_translator().bind(user.language_code if user else None)
-    if update.callback_query:
-        await update.callback_query.answer(t(key), show_alert=True)
-    elif update.message:
-        await update.message.answer(t(key))
+    try:
+        if update.callback_query:
+            await update.callback_query.answer(t(key), show_alert=True)
+        elif update.message:
+            await update.message.answer(t(key))
+    except TelegramAPIError as exc:
+        # Telegram is what failed (or the press was already answered): nothing more to say.
+        log.warning("could not tell the user about a failed update (%s)", type(exc).__name__)
 
 
 async def on_stale_dialog(event: ErrorEvent, dialog_manager: DialogManager, **data: Any) -> None:
@@ -39,7 +44,10 @@ async def on_stale_dialog(event: ErrorEvent, dialog_manager: DialogManager, **da
 
 async def on_unexpected(event: ErrorEvent, **data: Any) -> None:
     log.error("update %s failed", event.update.update_id, exc_info=event.exception)
-    await _reply(event, "error-unexpected", data)
+    # A Bot API call failed: the update's writes were committed before the bot spoke
+    # (bot.middlewares.CommitBeforeSpeaking), so "nothing was saved" would be untrue.
+    key = "error-telegram" if isinstance(event.exception, TelegramAPIError) else "error-unexpected"
+    await _reply(event, key, data)
 
 
 def setup_error_handlers(dp: Dispatcher) -> None:

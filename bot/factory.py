@@ -16,6 +16,7 @@ from aiogram_dialog import setup_dialogs
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import dialog_ids  # noqa: F401  (intent ids that do not repeat; see the module)
+from bot.dialog_manager import durable_manager_factory
 from bot.errors import setup_error_handlers
 from bot.middlewares import (
     ActorMiddleware,
@@ -33,7 +34,9 @@ from services.clock import Clock, SystemClock
 
 
 def create_bot(settings: Settings, token: str | None = None) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    session = AiohttpSession(
+        api=TelegramAPIServer.from_base(settings.telegram_api_base), timeout=settings.telegram_timeout
+    )
     return install_request_middlewares(Bot(
         token=token or require_token(settings),
         session=session,
@@ -103,6 +106,7 @@ def create_dispatcher(
     dp.message.outer_middleware(NoHiddenButtonData())  # before aiogram-dialog's own
     for router in [*get_routers(), *get_dialogs(), get_fallback_router()]:
         dp.include_router(_detached(router))
-    setup_dialogs(dp, events_isolation=isolation)
+    # The dialog's state is saved before each window is shown: see bot/dialog_manager.py.
+    setup_dialogs(dp, events_isolation=isolation, dialog_manager_factory=durable_manager_factory())
     setup_error_handlers(dp)
     return dp

@@ -90,7 +90,7 @@ class OutboxSender:
         worker_id: str | None = None,
         *,
         limiter: RateLimiter | None = None,
-        claim_lease: timedelta = timedelta(minutes=10),
+        claim_lease: timedelta | None = None,
         batch_size: int | None = None,
     ) -> None:
         self.bot = bot
@@ -104,7 +104,8 @@ class OutboxSender:
         self.limiter = limiter or RateLimiter(
             settings.rate_total, settings.rate_per_chat, settings.chat_burst
         )
-        self.claim_lease = claim_lease
+        self.claim_lease = claim_lease or timedelta(seconds=settings.claim_lease)
+        self._stale_checked = -math.inf
         # About one second of sending per claim: claims stay short and fresh.
         self.batch_size = batch_size or max(2 * settings.max_in_flight, math.ceil(settings.rate_total))
         self.quiet = QuietHours(settings.quiet_start, settings.quiet_end, default_timezone)
@@ -187,6 +188,7 @@ class OutboxSender:
 
     async def _step(self) -> int:
         await self._update_campaigns()
+        await self._take_back_stale_claims()
         if (pause := self.limiter.pause_left()) > 0:
             await self.limiter.sleep(pause)
         async with self._db_lock, self.session_pool() as session:
@@ -222,6 +224,22 @@ class OutboxSender:
             self._in_flight.add(task)
             task.add_done_callback(self._in_flight.discard)
         return len(claimed)
+
+    async def _take_back_stale_claims(self) -> None:
+        """Several processes: rows a dead sender left 'sending' go back to pending once
+        its claim is older than the lease, so a live sender delivers them. Looked at every
+        half lease (at most every minute), not only at start-up."""
+        now = self.limiter.monotonic()
+        if now - self._stale_checked < min(60.0, self.claim_lease.total_seconds() / 2):
+            return
+        self._stale_checked = now
+        async with self._db_lock, self.session_pool() as session:
+            count = await outbox.requeue_claims(
+                session, self.clock, self.claim_lease, keep_worker=self.worker_id
+            )
+            await session.commit()
+        if count:
+            log.warning("took back %d outbox rows from a sender that stopped answering", count)
 
     def _must_hold_back(self) -> bool:
         return self._stopping.is_set() or self.limiter.pause_left() > 0
@@ -299,20 +317,32 @@ class OutboxSender:
         self.wake()  # the "please phone" alerts are due now
 
     async def _record(self, write: Callable[..., Awaitable[Any]], *args: Any) -> Any:
-        """Write Telegram's answer at once. A lost write would mean a resend later, so a
-        busy database is waited out a few times before giving up (and logging)."""
-        for attempt in range(5):
+        """Write Telegram's answer at once. A lost write would mean a resend later (the row
+        stays 'sending' until a restart or the lease takes it back), so the database is
+        waited out, with growing pauses, for as long as the claim is ours: the lease. It
+        was five tries in ~3 s, and a database unreachable for longer left delivered rows
+        to be sent again (found by tests/e2e/test_faults.py, PostgreSQL cut off). The send
+        slot stays taken meanwhile, so nothing more is sent that could not be recorded."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.claim_lease.total_seconds()
+        attempt = 0
+        while True:
             try:
                 async with self._db_lock, self.session_pool() as session:
                     result = await write(session, *args)
                     await session.commit()
                     return result
-            except Exception:
-                if attempt == 4:
+            except Exception as exc:
+                attempt += 1
+                if loop.time() >= deadline:
                     log.exception("could not record a Telegram answer in the outbox")
                     return None
-                await asyncio.sleep(0.2 * (attempt + 1))
-        return None
+                if attempt in (1, 10) or attempt % 50 == 0:
+                    log.warning(
+                        "could not record a Telegram answer (%s, try %d); trying again",
+                        type(exc).__name__, attempt,
+                    )
+                await asyncio.sleep(min(5.0, 0.2 * 2 ** min(attempt - 1, 5)))
 
     # ------------------------------------------------------------ campaign progress
 

@@ -25,6 +25,10 @@ class OutboxSettings(BaseModel):
     quiet_end: time = time(7, 0)
     poll_interval: float = Field(0.5, gt=0, description="seconds between looks at the table")
     progress_interval: float = Field(3.0, gt=0, description="seconds between progress edits")
+    # Several processes on PostgreSQL: a claim older than this belongs to a sender that died
+    # (SIGKILL, lost host), and a live sender takes its rows back. Far longer than a claim
+    # lasts (a batch is about a second of sending; a 429 pause hands claims back).
+    claim_lease: float = Field(600.0, gt=0, description="seconds before a dead sender's claims are taken back")
 
 
 class AttendanceSettings(BaseModel):
@@ -104,6 +108,36 @@ class DigestSettings(BaseModel):
     time: _dt.time = _dt.time(7, 30)  # school time (the field is named as the setting, DIGEST__TIME)
 
 
+class InviteThrottleSettings(BaseModel):
+    """Slows down guessing invite tokens: a token that matches no invite is a failure.
+
+    Tokens are 192 random bits, so guessing cannot succeed anyway; the limits keep a bot
+    farm from using /start as a free oracle and from filling the logs and the database.
+    A person who mistypes a link a few times is not hurt: 5 tries, then a 15-minute wait.
+    The global ceiling stops many accounts together (each under its own limit): far above
+    what a county's real mistakes come to (a few a day), far below a useful guessing rate.
+    """
+
+    user_failures: int = Field(5, ge=1, description="failed tokens one Telegram user may try per window")
+    user_window_minutes: int = Field(15, ge=1, le=24 * 60)
+    global_failures: int = Field(30, ge=1, description="failed tokens from all users together per window")
+    global_window_seconds: int = Field(60, ge=1, le=3600)
+
+
+class WebhookSettings(BaseModel):
+    """Webhook mode: Telegram posts each update to this bot over HTTPS instead of the bot
+    polling for them. Usually behind a reverse proxy that terminates TLS."""
+
+    enabled: bool = False  # or `python -m bot run --webhook`
+    url: str | None = None  # the public https URL Telegram posts to (setWebhook)
+    # Telegram sends it in X-Telegram-Bot-Api-Secret-Token; 1-256 of A-Z a-z 0-9 _ -.
+    secret: SecretStr | None = None
+    host: str = "127.0.0.1"  # where the bot's own HTTP server listens (the proxy's upstream)
+    port: int = Field(8080, ge=1, le=65535)
+    path: str | None = None  # local path of the webhook; default: the path of `url`
+    health_path: str = "/healthz"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_file=".env",
@@ -115,6 +149,10 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     database_url: str = "sqlite+aiosqlite:///jiaxiao.sqlite3"
     telegram_api_base: str = "https://api.telegram.org"
+    # Seconds one Bot API request may take before it counts as failed and is retried (a
+    # hung connection on a poor rural line must not stall the sender or the polling for
+    # long); getUpdates gets this plus its long-poll wait.
+    telegram_timeout: float = Field(60.0, gt=0, le=600)
     school_timezone: str = "Asia/Shanghai"
     default_language: Language = "zh_Hans"
     redis_url: str | None = None
@@ -129,6 +167,14 @@ class Settings(BaseSettings):
     notices: NoticeSettings = NoticeSettings()
     census: CensusSettings = CensusSettings()
     digest: DigestSettings = DigestSettings()
+    webhook: WebhookSettings = WebhookSettings()
+    # Handled updates are remembered this long, so one Telegram delivers again is ignored.
+    updates_keep_days: int = Field(7, ge=2, le=365)
+    invite_throttle: InviteThrottleSettings = InviteThrottleSettings()
+    # A process that sends the outbox and runs the scheduler but takes no updates: with
+    # several processes on one database only one may poll (Telegram answers a second
+    # getUpdates with 409 Conflict); the others run with WORKER_ONLY=true.
+    worker_only: bool = False
 
     @field_validator("school_timezone")
     @classmethod

@@ -26,6 +26,7 @@ from aiogram_dialog.widgets.text import Format
 from dialogs.common import choices, tap_hint
 from dialogs.states import Census, MainMenu
 from dialogs.widgets import T
+from services import audit
 from services import census as service
 from services.access import Actor
 from services.census import CensusError
@@ -158,6 +159,9 @@ async def send_report(callback: CallbackQuery, data: dict[str, Any], term_id: in
     await callback.answer()
     lang = data["lang"]
     content = await service.build_report(session, clock, translator, lang, term)
+    await audit.record(
+        session, clock, actor, audit.Action.EXPORT, audit.CENSUS_EXPORT, scope=audit.AuditScope(term.school_id)
+    )
     name = service.report_filename(translator, lang, term)
     await data["bot"].send_document(
         callback.from_user.id, BufferedInputFile(content, filename=name),
@@ -279,6 +283,10 @@ async def get_student(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]
     saved = dialog_manager.dialog_data.get(SAVED) or ""
     if card is None:
         return {"body": t("census-bad-button"), "open": False, "ok": False, "saved": "", "has_saved": False}
+    data = dialog_manager.middleware_data
+    await audit.record_read_once(
+        data["session"], data["clock"], data["actor"], audit.CENSUS_CARD, card.student_id, dialog_manager.dialog_data
+    )
     return {"body": _card_text(dialog_manager, card), "open": card.status is None, "ok": True,
             "saved": saved, "has_saved": bool(saved)}
 

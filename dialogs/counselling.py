@@ -18,6 +18,7 @@ from dialogs.common import choices, tap_hint
 from dialogs.states import Counselling, MainMenu
 from dialogs.widgets import T
 from locales import Translate
+from services import audit
 from services import counselling as service
 from services.access import Actor
 from services.visits import CareError
@@ -79,6 +80,10 @@ async def get_notes(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     if student is None:
         return {"body": t("counselling-not-allowed"), "allowed": False, "saved": "", "has_saved": False}
     notes = await service.read_notes(session, actor, student.id)
+    await audit.record_read_once(
+        session, dialog_manager.middleware_data["clock"], actor, audit.COUNSELLING_NOTES, student.id,
+        dialog_manager.dialog_data,
+    )
     lines = [t("counselling-title", name=student.name)]
     lines.extend(t("counselling-note-line", date=n.written_on.isoformat(), by=n.by, text=n.text)
                  for n in notes[:NOTES_SHOWN])

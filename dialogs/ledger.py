@@ -22,9 +22,16 @@ from dialogs.common import choices, tap_hint
 from dialogs.states import Ledger, MainMenu
 from dialogs.widgets import T
 from locales import Translate, Translator
+from services import audit
 from services import ledger as service
 from services.access import Actor
-from services.ledger_export import ExportScope, build_ledger, export_filename, export_scopes
+from services.ledger_export import (
+    ExportScope,
+    build_ledger,
+    export_filename,
+    export_scopes,
+    students_covered,
+)
 
 ID_CLASS = "lcls"
 ID_CLASSES_PAGE = "lcls_page"
@@ -163,6 +170,10 @@ async def get_card(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:
     if card is None or page is None:
         return {"body": t("ledger-not-allowed"), "has_newer": False, "has_older": False, "media": []}
     dialog_manager.dialog_data[PAGE] = page.page
+    await audit.record_read_once(
+        session, dialog_manager.middleware_data["clock"], actor, audit.LEDGER, card.row.student.id,
+        dialog_manager.dialog_data,
+    )
     tz = ZoneInfo(card.row.timezone)
     body = service.card_text(translator, lang, card) + "\n\n" + service.timeline_text(translator, lang, page, tz)
     media = [
@@ -228,6 +239,10 @@ async def on_export(callback: CallbackQuery, _widget: Any, manager: DialogManage
         return
     await callback.answer()
     content = await build_ledger(session, data["clock"], scope, lang, translator)
+    await audit.record(
+        session, data["clock"], actor, audit.Action.EXPORT, audit.LEDGER_EXPORT,
+        scope=audit.AuditScope(scope.school_id, scope.class_id, count=await students_covered(session, scope)),
+    )
     name = await export_filename(session, translator, lang, scope)
     await data["bot"].send_document(
         callback.from_user.id,

@@ -31,6 +31,7 @@ from dialogs.common import choices, tap_hint
 from dialogs.states import Reports
 from dialogs.widgets import T
 from locales import Translate, Translator
+from services import audit
 from services import reports as service
 from services.access import Actor
 
@@ -209,6 +210,14 @@ async def _launch(
         rules=service.Rules(
             required_contacts=settings.contacts.teacher_contacts_per_term,
             chronic_ratio=settings.attendance.term_absence_ratio,
+        ),
+    )
+    await audit.record(
+        data["session"], data["clock"], data["actor"], audit.Action.EXPORT, f"{audit.REPORT_EXPORT}:{kind.value}",
+        scope=audit.AuditScope(
+            school_id=scope.school_ids[0] if len(scope.school_ids) == 1 else None,
+            class_id=scope.class_ids[0] if scope.class_ids and len(scope.class_ids) == 1 else None,
+            county_id=scope.county_id,
         ),
     )
     start(

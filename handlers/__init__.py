@@ -6,6 +6,7 @@ from handlers import (
     absence,
     announce,
     attendance,
+    audit,
     calendar,
     care,
     census,
@@ -28,6 +29,7 @@ def get_routers() -> list[Router]:
     return [start.router, onboarding.router, roster.router, announce.router, absence.router, dropout.router,
             attendance.router, calendar.router, contacts.router,
             care.router, incidents.router, returns.router, ledger.router, census.router, reports.router, checkins.router, digest.router,
+            audit.router,
             announce.typed_router]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aiogram import Bot, F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message, ReplyKeyboardRemove, User
@@ -9,11 +11,13 @@ from aiogram_dialog import DialogManager, ShowMode, StartMode
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commands import set_chat_commands
+from bot.settings import Settings
 from dialogs.states import MainMenu
 from locales import Translate, Translator
 from services.access import Actor, load_actor
 from services.clock import Clock
-from services.invites import Outcome, redeem
+from services.invite_throttle import Throttled, ThrottleRules, redeem_throttled
+from services.invites import Outcome
 from services.onboarding import ContactOutcome, TelegramAccount, join_by_contact
 
 router = Router(name=__name__)
@@ -50,10 +54,19 @@ async def join_by_invite(
     dialog_manager: DialogManager,
     lang: str,
     t: Translate,
+    settings: Settings,
 ) -> None:
     assert message.from_user is not None
     account = account_of(message.from_user, message.chat.id, lang)
-    result = await redeem(session, clock, command.args or "", account)
+    rules = ThrottleRules.from_settings(settings)
+    result = await redeem_throttled(session, clock, command.args or "", account, rules)
+    if isinstance(result, Throttled):
+        # Shown in the school's time, rounded up: "after 09:16" must not be too early.
+        local = result.until.astimezone(settings.tz)
+        if local.second or local.microsecond:
+            local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+        await message.answer(t("invite-throttled", time=local.strftime("%H:%M")))
+        return
     if result.outcome in _REFUSALS:
         await message.answer(t(_REFUSALS[result.outcome]))
         return

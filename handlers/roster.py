@@ -72,7 +72,7 @@ async def import_document(
         return
     try:
         result = await roster.import_roster(
-            session, clock, school_id, document.file_name or "", content
+            session, clock, school_id, document.file_name or "", content, actor=actor
         )
     except roster.RosterInvalid as exc:
         await message.answer(_fit(exc.problems, t))

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 JOB_MODULES: tuple[str, ...] = ("scheduler.jobs", "scheduler.absence", "scheduler.dropout", "scheduler.attendance", "scheduler.contacts",
                                  "scheduler.visits", "scheduler.incidents", "scheduler.returns", "scheduler.notices", "scheduler.census", "scheduler.checkins",
-                                 "scheduler.student_status", "scheduler.digest")
+                                 "scheduler.student_status", "scheduler.digest", "scheduler.updates")
 MISFIRE_GRACE = timedelta(hours=6)
 DEFAULT_LEASE = timedelta(minutes=10)
 
@@ -116,6 +116,8 @@ class Scheduler:
             },
         )
         self._running: set[str] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
+        self._stopping = False
 
     def start(self) -> None:
         for job in self.jobs.values():
@@ -136,9 +138,12 @@ class Scheduler:
     async def run_job(self, name: str) -> int | None:
         """Run one job if this process holds (or can take) its lease; None when skipped."""
         job = self.jobs[name]
-        if name in self._running:
+        if name in self._running or self._stopping:
             return None
         self._running.add(name)
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
         try:
             async with self.context.session_pool() as session:
                 mine = await acquire_lease(session, self.context.clock, name, self.holder, job.lease)
@@ -156,10 +161,21 @@ class Scheduler:
             return None
         finally:
             self._running.discard(name)
+            if task is not None:
+                self._tasks.discard(task)
 
     async def shutdown(self) -> None:
+        """No job starts any more; the ones running (the start-up catch-up among them) are
+        cancelled, their transactions rolled back, before the leases are handed back: a
+        job still running then could take a lease after the release (found by
+        tests/test_worker.py)."""
+        self._stopping = True
         if self.aps.running:
             self.aps.shutdown(wait=False)
+        running = [t for t in self._tasks if t is not asyncio.current_task() and not t.done()]
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
         try:
             async with self.context.session_pool() as session:
                 await release_leases(session, self.holder)

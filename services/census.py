@@ -56,6 +56,7 @@ from db.models import (
 from db.repositories import census as repo
 from db.repositories import ledger as ledger_repo
 from locales import Translator
+from services import audit
 from services.access import Actor
 from services.clock import Clock
 from services.ledger import relation_label
@@ -342,6 +343,7 @@ async def confirm_unchanged(session: AsyncSession, clock: Clock, actor: Actor, s
     ctx = await _context(session, clock, actor, student_id)
     _entry_row, new = await _entry(session, clock, actor, ctx, CensusStatus.UNCHANGED)
     if new:
+        audit.add_for_student(session, clock, actor, audit.Action.CHANGE, audit.CENSUS, ctx.student)
         log.info("census: student %s confirmed unchanged (term %s)", student_id, ctx.term.id)
     return new
 
@@ -357,6 +359,7 @@ async def _change(
     )
     repo.add(session, change)
     ctx.student.updated_at = clock.now()
+    audit.add_for_student(session, clock, actor, audit.Action.CHANGE, audit.CENSUS, ctx.student)
     await session.flush()
     log.info("census: student %s change %s (term %s)", ctx.student.id, kind.value, ctx.term.id)
     return change

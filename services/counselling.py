@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import CounsellingNote, Student
 from db.repositories import care as repo
 from db.repositories.care import StudentChoice
+from services import audit
 from services.access import Actor
 from services.clock import Clock, local_today
 from services.visits import CareError, check_note, check_visit_day
@@ -81,6 +82,7 @@ async def write_note(
         written_on=check_visit_day(on or today, today), text=value, recorded_at=clock.now(),
     )
     await repo.add(session, note)
+    await audit.record(session, clock, actor, audit.Action.CHANGE, audit.COUNSELLING_NOTES, student_id=student_id)
     return note
 
 

@@ -27,7 +27,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
-from sqlalchemy import and_
+from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Student, StudentStatus
@@ -166,6 +166,14 @@ async def build_ledger(
     return to_bytes(book)
 
 
+async def students_covered(session: AsyncSession, scope: ExportScope) -> int:
+    """How many students an export of this scope lists (for the audit log)."""
+    where = and_(Student.school_id == scope.school_id, Student.is_left_behind.is_(True), Student.status.in_(LISTED))
+    if scope.class_id is not None:
+        where = and_(where, Student.class_id == scope.class_id)
+    return await session.scalar(select(func.count()).select_from(Student).where(where)) or 0
+
+
 async def export_filename(session: AsyncSession, translator: Translator, lang: str, scope: ExportScope) -> str:
     names = await repo.school_names(session, [scope.school_id])
     label = names.get(scope.school_id, "")
@@ -176,4 +184,4 @@ async def export_filename(session: AsyncSession, translator: Translator, lang: s
     return translator.get("ledger-export-filename", lang, label=label) + ".xlsx"
 
 
-__all__ = ["COLUMNS", "ExportScope", "build_ledger", "export_filename", "export_scopes"]
+__all__ = ["COLUMNS", "ExportScope", "build_ledger", "export_filename", "export_scopes", "students_covered"]

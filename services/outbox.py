@@ -474,15 +474,21 @@ async def release(session: AsyncSession, ids: Sequence[int], worker_id: str) -> 
         )
 
 
-async def requeue_claims(session: AsyncSession, clock: Clock, older_than: timedelta | None) -> int:
+async def requeue_claims(
+    session: AsyncSession, clock: Clock, older_than: timedelta | None, keep_worker: str | None = None
+) -> int:
     """Rows left 'sending' by a process that died go back to pending.
 
     `older_than=None` takes every claim (one process, at its start-up: nobody else can be
     sending); otherwise only claims older than the lease, so a live worker keeps its rows.
+    A live sender passes its own id as `keep_worker`: its own claims are alive however
+    old (a slow batch), and taking them back would send them twice.
     """
     condition = OutboxMessage.status == OutboxStatus.SENDING
     if older_than is not None:
         condition = and_(condition, OutboxMessage.claimed_at < clock.now() - older_than)
+    if keep_worker is not None:
+        condition = and_(condition, OutboxMessage.claimed_by != keep_worker)
     result = await session.execute(
         update(OutboxMessage).where(condition).values(status=OutboxStatus.PENDING, **_UNCLAIM)
     )

@@ -732,7 +732,7 @@ async def views_for(session: AsyncSession, clock: Clock, actor: Actor) -> list[S
         if not returns:
             continue
         names = await repo.student_names(session, [r.student_id for r in returns])
-        people = {pid: await repo.person_name(session, pid) for pid in {r.answered_by_id for r in returns} if pid}
+        people = await repo.person_names(session, {r.answered_by_id for r in returns if r.answered_by_id})
         infos = await repo.classes(session, {r.class_id for r in returns if r.class_id is not None})
         by_class: dict[int | None, list[ChildState]] = {}
         for r in returns:

@@ -40,7 +40,7 @@ from db.models import (
 from db.models.enums import DropoutOutcome
 from db.repositories import ledger as repo
 from locales import Translator
-from services import dropout
+from services import audit, dropout
 from services.access import Actor
 from services.clock import Clock, local_today
 from services.outbox import Button, OutgoingMessage, enqueue
@@ -127,6 +127,7 @@ def _record(
         recorded_by_id=actor.person_id, recorded_at=clock.now(), **fields,
     )
     repo.add(session, change)
+    audit.add_for_student(session, clock, actor, audit.Action.CHANGE, audit.STATUS, student)
     return change
 
 
@@ -386,6 +387,7 @@ async def clear_file(session: AsyncSession, clock: Clock, actor: Actor, change_i
         raise StatusError("status-file-already-cleared")
     change.file_cleared_at = clock.now()
     change.file_cleared_by_id = actor.person_id
+    await audit.record(session, clock, actor, audit.Action.CHANGE, audit.STATUS_FILE, student_id=change.student_id)
     await session.flush()
     return change
 

@@ -26,6 +26,19 @@ from tests.support.mocked_bot import MockedBot
 MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its own hook, same name)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Parallel runs (pytest-xdist, `--dist loadgroup`) keep each test file on one worker:
+    e2e modules share one bot process per module and some tests build on the previous
+    one. Files touching the machine's PostgreSQL or Redis all go to one worker, so two of
+    them never reset the same database at once. Without xdist the marker does nothing."""
+    shared = {item.path for item in items
+              if item.get_closest_marker("postgres") or item.get_closest_marker("redis")}
+    for item in items:
+        group = "services" if item.path in shared else str(item.path.relative_to(config.rootpath))
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 

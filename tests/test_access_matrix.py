@@ -130,6 +130,7 @@ calendar       -         -         -     -        -      -          Y       Y   
 holidays       -         -         -     -        -      -          Y       Y       -       -       -
 status         -         -         -     -        -      -          Y       Y       -       -       -
 schools        -         -         -     -        -      -          -       -       Y       Y       -
+audit          -         -         -     -        -      -          Y       Y       Y       Y       -
 """
 # Notes for the reviewer:
 # - /attendance: school admins get the read-only overview of their schools.
@@ -138,6 +139,7 @@ schools        -         -         -     -        -      -          -       -   
 #   the service table below (a counsellor with no class finds no child there).
 # - /mentor: mentors log their mentoring, admins assign mentors.
 # - /checkin (a class's answers): head teacher, the class's subject teachers, admins.
+# - /audit: the access log of a school (its admins) or a county (its bureau officers).
 # - The bureau: counts per school (/schools, /reports), and a child only while an open
 #   dropout case or incident concerns them (/dropout, /incident, /student).
 
@@ -384,6 +386,7 @@ REFUSALS: dict[str, tuple[str, ...]] = {
     "calendar": ("calendar-not-allowed",),
     "holidays": ("holidays-not-allowed",),
     "status": ("status-only-admin",),
+    "audit": ("audit-bot-not-allowed",),
     "start": (), "help": (), "language": (),
 }
 

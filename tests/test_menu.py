@@ -47,10 +47,13 @@ def test_commands_per_role() -> None:
         *newcomer, *teacher, "attendance", "announce", "notices", "census", "dropout", "reports", "digest",
     ]
     assert commands_for({"teacher", "counsellor"}) == [*newcomer, *teacher, "counsel"]
-    assert commands_for({"bureau_officer"}) == [*newcomer, "schools", "dropout", "student", "incident", "reports"]
+    assert commands_for({"bureau_officer"}) == [
+        *newcomer, "schools", "dropout", "student", "incident", "reports", "audit",
+    ]
     admin = commands_for({"school_admin"})
     assert admin[:6] == [*newcomer, "attendance", "announce", "notices"]
-    assert {"roster", "calendar", "holidays", "status", "counsel", "incident", "checkin", "census", "reports"} <= set(admin)
+    assert {"roster", "calendar", "holidays", "status", "counsel", "incident", "checkin", "census", "reports",
+            "audit"} <= set(admin)
     # Several roles: each command once, in the first role's place.
     both = commands_for({"teacher", "school_admin", "guardian"})
     assert len(both) == len(set(both))

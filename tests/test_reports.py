@@ -242,6 +242,41 @@ async def test_counts_on_an_earlier_day_follow_the_status_history(
     assert rows[-1][3] == 2 and by_class(rows)["未分班"][:3] == (2, 1, 1)  # 小东 and 小燕
 
 
+async def test_counts_on_an_earlier_day_follow_the_census_history_of_left_behind(
+    factory: Factory, session: AsyncSession, clock
+) -> None:
+    from services import census
+
+    scene = await build_scene(factory, session, clock)
+    head = await load_actor(session, HEAD)
+    # 10 November, 10:00 Beijing: 小明's parents came home; on the 20th 小刚's father went
+    # away to work.
+    clock.set(datetime(2026, 11, 10, 2, 0, tzinfo=UTC))
+    await census.mark_not_left_behind(session, clock, head, scene.s["小明"].id)
+    clock.set(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
+    await census.mark_left_behind(session, clock, head, scene.s["小刚"].id, ["father"], "广东东莞")
+    await session.commit()
+
+    async def left_behind_on(day: date) -> int:
+        rows = (await report(session, ReportKind.COUNTS, school_scope(scene), day, day))["学生人数统计表"]
+        return by_class(rows)["3年级1班"][5]
+
+    before = date(2026, 11, 9)
+    assert await left_behind_on(before) == 2  # 小明 and 小红, as the flags were then
+    assert await left_behind_on(date(2026, 11, 10)) == 1  # the change was that morning: 小红
+    assert await left_behind_on(date(2026, 11, 19)) == 1
+    assert await left_behind_on(TODAY) == 2  # 小红 and 小刚
+    # Term compliance: up to the 9th 小明 is left-behind with months of parent contact due;
+    # up to today he is not (and owes none).
+    book = await report(session, ReportKind.COMPLIANCE, school_scope(scene), before, before)
+    xiaoming = next(r for r in book["学生"][2:] if r[0] == "小明")
+    assert (xiaoming[2], xiaoming[5]) == ("是", 3)
+    book = await report(session, ReportKind.COMPLIANCE, school_scope(scene), TODAY, TODAY)
+    students = {r[0]: r for r in book["学生"][2:]}
+    assert (students["小明"][2], students["小明"][5]) == (None, None)
+    assert (students["小刚"][2], students["小刚"][5]) == ("是", 3)
+
+
 async def test_counts_in_english(factory: Factory, session: AsyncSession, clock) -> None:
     scene = await build_scene(factory, session, clock)
     book = await report(session, ReportKind.COUNTS, school_scope(scene), TODAY, TODAY, lang="en")

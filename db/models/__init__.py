@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and `Base.metadata` see every table."""
 
 from db.models.attendance import AttendanceChange, AttendanceMark, AttendanceSheet
+from db.models.audit import AuditEntry, InviteAttempt
 from db.models.base import Base, Timestamped, UTCDateTime
 from db.models.calendar import CalendarDay, Term
 from db.models.care import (
@@ -60,8 +61,11 @@ from db.models.students import (
     StudentMentor,
     StudentStatusChange,
 )
+from db.models.updates import ReceivedUpdate
 
 __all__ = [
+    "ReceivedUpdate",
+    "AuditEntry", "InviteAttempt",
     "DigestOptOut",
     "CheckinAnswer", "CheckinChild", "HolidayCheckin",
     "Notice", "NoticeKind", "NoticeRecipient",

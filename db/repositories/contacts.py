@@ -102,6 +102,22 @@ async def monthly_of(session: AsyncSession, student_ids: Iterable[int], month: d
     return {c.student_id: MonthlyRow(c, name) for c, name in rows}
 
 
+async def monthly_counts(session: AsyncSession, student_ids: Iterable[int], months: Iterable[date]) -> dict[int, int]:
+    """Student id -> of these months, how many have a confirmed contact (monthly_of for
+    each month, counted, in one query). Students with none are left out."""
+    ids = list(student_ids)
+    wanted = sorted(set(months))
+    if not ids or not wanted:
+        return {}
+    rows = await session.execute(
+        select(MonthlyParentContact.student_id, func.count(MonthlyParentContact.id))
+        .join(Person, Person.id == MonthlyParentContact.confirmed_by_id)
+        .where(MonthlyParentContact.student_id.in_(ids), MonthlyParentContact.month.in_(wanted))
+        .group_by(MonthlyParentContact.student_id)
+    )
+    return {student_id: int(count) for student_id, count in rows.all()}
+
+
 async def month_was_live(session: AsyncSession, school_id: int, month: date, reminder_key_like: str) -> bool:
     """Did the school take part that month: a confirmation, or a reminder queued?"""
     confirmed = await session.scalar(

@@ -246,6 +246,16 @@ async def person_name(session: AsyncSession, person_id: int | None) -> str | Non
     return await session.scalar(select(Person.name).where(Person.id == person_id))
 
 
+async def person_names(session: AsyncSession, person_ids: Iterable[int]) -> dict[int, str]:
+    """Names of these people in one query (ids not found are left out)."""
+    ids = sorted(set(person_ids))
+    names: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        rows = await session.execute(select(Person.id, Person.name).where(Person.id.in_(ids[start : start + 500])))
+        names.update(dict(rows.all()))  # type: ignore[arg-type]
+    return names
+
+
 async def present_on(
     session: AsyncSession, class_ids: Iterable[int], day: date
 ) -> tuple[set[int], dict[int, str]]:

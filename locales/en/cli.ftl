@@ -6,6 +6,7 @@ cli-epilog =
          and open the printed link in Telegram
       3. python -m bot            (keep it running)
 cli-run-help = start the bot (the default)
+cli-run-webhook-help = take updates by webhook (WEBHOOK__URL, WEBHOOK__SECRET) instead of polling; also WEBHOOK__ENABLED=true
 cli-db-help = database maintenance
 cli-db-upgrade-help = create or upgrade the database schema
 cli-db-up-to-date = The database is up to date.

@@ -1,4 +1,5 @@
 error-stale-button = This button has expired. Send /start to open the menu again.
+error-telegram = Telegram did not take my answer just now. What you did may already be recorded: send /start to check, and try again if it is not.
 error-unexpected = Something went wrong and nothing was saved. Please try again later, or send /start.
 fallback-text = Sorry, I did not understand that. Please use the buttons below, or send /start to open the menu.
 fallback-other = No file or picture is needed here. Send /start to open the menu.

@@ -6,6 +6,7 @@ cli-epilog =
          然后在 Telegram 里打开打印出来的链接
       3. python -m bot            （保持运行）
 cli-run-help = 启动机器人（默认）
+cli-run-webhook-help = 用 webhook 接收消息（需设置 WEBHOOK__URL、WEBHOOK__SECRET），不再轮询；也可设 WEBHOOK__ENABLED=true
 cli-db-help = 数据库维护
 cli-db-upgrade-help = 创建或升级数据库结构
 cli-db-up-to-date = 数据库已是最新。

@@ -1,4 +1,5 @@
 error-stale-button = 这个按钮已经过期了。请发送 /start 重新打开菜单。
+error-telegram = 刚才网络有点问题，回复没有发出去。您的操作可能已经记下了：请发送 /start 看一看，没有记下的话再试一次。
 error-unexpected = 出了点问题，刚才的操作没有保存。请稍后再试，或发送 /start。
 fallback-text = 没看懂这条消息。请点下面的按钮操作，或发送 /start 打开菜单。
 fallback-other = 这里不需要发送文件或图片。请发送 /start 打开菜单。

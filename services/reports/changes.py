@@ -17,7 +17,7 @@ incident (they may be named to the bureau); every change still counts in the sum
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -30,7 +30,7 @@ from db.repositories import reports as repo
 from locales import Translator
 from services.dropout_registers import CaseFacts, load_facts
 from services.ledger import BUREAU_GROUNDS, class_label
-from services.reports.counts import in_scope, standings_on
+from services.reports.counts import in_scope, standings_on_days
 from services.reports.scope import Period, ReportScope
 from services.spreadsheet import (
     DATE_FORMAT,
@@ -106,19 +106,21 @@ def _case_change(f: CaseFacts, student: Student | None, day: date, kind: str, re
     )
 
 
-async def _at_school(session: AsyncSession, scope: ReportScope, day: date) -> list[tuple[int, int | None]]:
-    """(school id, grade) of each student at school (在校) that day."""
+async def _at_school(
+    session: AsyncSession, scope: ReportScope, days: list[date]
+) -> list[list[tuple[int, int | None]]]:
+    """For each day, (school id, grade) of each student at school (在校) that day."""
     classes = await repo.classes_of_schools(session, scope.school_ids)
-    out = []
-    for s in await standings_on(session, scope.school_ids, day):
-        if s.status == StudentStatus.ENROLLED and in_scope(s, scope):
-            c = classes.get(s.class_id) if s.class_id is not None else None
-            out.append((s.school_id, c.grade if c else None))
-    return out
-
-
-def _count(items: Iterable[object], match: object) -> int:
-    return sum(1 for item in items if item == match)
+    standings = await standings_on_days(session, scope.school_ids, days, scope.timezone)
+    found = []
+    for day in days:
+        out = []
+        for s in standings[day]:
+            if s.status == StudentStatus.ENROLLED and in_scope(s, scope):
+                c = classes.get(s.class_id) if s.class_id is not None else None
+                out.append((s.school_id, c.grade if c else None))
+        found.append(out)
+    return found
 
 
 async def build_changes(
@@ -170,8 +172,7 @@ async def build_changes(
          *kind_headers, t("report-col-at-end")],
         [24 if scope.bureau else 10, 12, *[8] * len(KINDS), 12],
     )
-    before = await _at_school(session, scope, period.start - timedelta(days=1))
-    after = await _at_school(session, scope, period.end)
+    before, after = await _at_school(session, scope, [period.start - timedelta(days=1), period.end])
     classes = await repo.classes_of_schools(session, scope.school_ids)
 
     def grade_of(change: Change) -> int | None:
@@ -192,8 +193,10 @@ async def build_changes(
         change_keys = [(grade_of(c), c.kind) for c in changes]
         labels = {k: t("report-grade", grade=k) if k is not None else t("report-no-class") for k in keys}
     totals = [0] * (len(KINDS) + 2)
+    # Counted once each (a county's keys against 100,000 students, not once per school).
+    at_start, changed, at_end = Counter(start_keys), Counter(change_keys), Counter(end_keys)
     for key in keys:
-        row = [_count(start_keys, key), *(_count(change_keys, (key, kind)) for kind in KINDS), _count(end_keys, key)]
+        row = [at_start[key], *(changed[(key, kind)] for kind in KINDS), at_end[key]]
         totals = [a + b for a, b in zip(totals, row, strict=True)]
         summary.append([labels[key], *row])
     summary.append([t("report-total"), *totals])

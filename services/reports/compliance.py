@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,7 +41,7 @@ from locales import Translator
 from services.calendar import load_calendar
 from services.contacts import TermWindow, month_start, term_window
 from services.ledger import class_label, open_dropout_case_students, open_incident_students
-from services.reports.counts import in_scope, standings_on
+from services.reports.counts import Standing, in_scope, standings_on, standings_on_days
 from services.reports.scope import Period, ReportScope
 from services.spreadsheet import (
     PERCENT_FORMAT,
@@ -125,6 +125,11 @@ class Totals:
             self.contacts_met += f.contacts_met
             self.mentored += f.mentored
 
+    def merge(self, other: Totals) -> None:
+        """Adds another group's figures (every field is a count)."""
+        for name in (f.name for f in fields(self)):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
     @staticmethod
     def share(part: int, whole: int) -> float | None:
         return part / whole if whole else None
@@ -173,35 +178,95 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
+def _last_moment(until: date, timezone: str) -> datetime:
+    """The end of the last day counted, in the school's zone (mentor coverage is read then)."""
+    return datetime.combine(until + timedelta(days=1), time(0), ZoneInfo(timezone))
+
+
+@dataclass(frozen=True)
+class Prefetched:
+    """What school_figures reads from the logs for one school, read for many at once."""
+
+    months_confirmed: dict[int, int]
+    teacher_contacts: dict[int, int]
+    returns: dict[int, tuple[int, int]]
+    visits: dict[int, int]
+    mentored: set[int]
+    absences: dict[int, set[date]]
+
+
+STUDENT_CHUNK = 2000  # ids per IN list (SQLite and asyncpg both cap bound parameters)
+
+
+async def prefetch(
+    session: AsyncSession, scope: ReportScope, windows: dict[int, TermWindow], end: date,
+    on_books: dict[tuple[int, date], list[Standing]], timezones: dict[int, str],
+) -> dict[int, Prefetched]:
+    """The logs of every school of the scope in a few queries per distinct term window
+    (a county's schools usually share one), instead of seven queries per school."""
+    groups: dict[tuple[date, date, str], list[int]] = {}
+    for school_id, window in windows.items():
+        until = min(window.ends_on, end)
+        groups.setdefault((window.starts_on, until, timezones[school_id]), []).append(school_id)
+    found: dict[int, Prefetched] = {}
+    for (start, until, timezone), school_ids in groups.items():
+        left_behind = [
+            s.student.id for school_id in school_ids for s in on_books.get((school_id, until), [])
+            if s.status == StudentStatus.ENROLLED and in_scope(s, scope) and s.left_behind
+        ]
+        months = _months(start, until)
+        confirmed: dict[int, int] = {}
+        teacher: dict[int, int] = {}
+        for at in range(0, len(left_behind), STUDENT_CHUNK):
+            chunk = left_behind[at : at + STUDENT_CHUNK]
+            confirmed.update(await contacts_repo.monthly_counts(session, chunk, months))
+            teacher.update(await contacts_repo.term_counts(session, chunk, start, until))
+        returns = await repo.return_counts_of_schools(session, school_ids, start, until)
+        visits = await repo.visit_counts_of_schools(session, school_ids, start, until)
+        mentored = await repo.mentored_at_schools(session, school_ids, _last_moment(until, timezone))
+        absences = await dropout_repo.absent_days_of_schools(session, school_ids, start, until)
+        for school_id in school_ids:
+            found[school_id] = Prefetched(
+                confirmed, teacher, returns.get(school_id, {}), visits.get(school_id, {}),
+                mentored.get(school_id, set()), absences.get(school_id, {}),
+            )
+    return found
+
+
 async def school_figures(
     session: AsyncSession, scope: ReportScope, school_id: int, end: date, *,
     required_contacts: int, chronic_ratio: float = DEFAULT_CHRONIC_RATIO,
+    window: TermWindow | None = None, on_books: list[Standing] | None = None, read: Prefetched | None = None,
 ) -> SchoolFigures:
+    """`window` (term_window of the school on `end`), `on_books` (standings_on of the
+    school on the last day counted) and `read` (the logs, see prefetch) may be given when
+    the caller read them for many schools at once (build_compliance); they are read here
+    otherwise."""
     school = await repo.school(session, school_id)
     assert school is not None
-    window = await term_window(session, school_id, end)
+    if window is None:
+        window = await term_window(session, school_id, end)
     start, until = window.starts_on, min(window.ends_on, end)
     classes = await repo.classes_of_schools(session, [school_id])
-    standings = [
-        s for s in await standings_on(session, [school_id], until)
-        if s.status == StudentStatus.ENROLLED and in_scope(s, scope)
-    ]
-    left_behind = [s.student.id for s in standings if s.student.is_left_behind]
+    if on_books is None:
+        on_books = await standings_on(session, [school_id], until, school.timezone)
+    standings = [s for s in on_books if s.status == StudentStatus.ENROLLED and in_scope(s, scope)]
+    left_behind = [s.student.id for s in standings if s.left_behind]
 
     months = _months(start, until)
-    confirmed_months: dict[int, int] = {}
-    for month in months:
-        for student_id in await contacts_repo.monthly_of(session, left_behind, month):
-            confirmed_months[student_id] = confirmed_months.get(student_id, 0) + 1
-    teacher = await contacts_repo.term_counts(session, left_behind, start, until)
-    returns = await repo.return_counts(session, school_id, start, until)
-    visits = await repo.visit_counts(session, school_id, start, until)
-    last_moment = datetime.combine(until + timedelta(days=1), time(0), ZoneInfo(school.timezone))
-    mentored = await repo.mentored_at(session, school_id, last_moment)
+    if read is None:
+        confirmed_months = await contacts_repo.monthly_counts(session, left_behind, months)
+        teacher = await contacts_repo.term_counts(session, left_behind, start, until)
+        returns = await repo.return_counts(session, school_id, start, until)
+        visits = await repo.visit_counts(session, school_id, start, until)
+        mentored = await repo.mentored_at(session, school_id, _last_moment(until, school.timezone))
+        absences = await dropout_repo.absent_days(session, school_id, start, until, unexplained_only=False)
+    else:
+        confirmed_months, teacher = read.months_confirmed, read.teacher_contacts
+        returns, visits, mentored, absences = read.returns, read.visits, read.mentored, read.absences
     calendar = await load_calendar(session, school_id)
     days = set(calendar.school_days(start, until))
     threshold = max(1, math.ceil(round(chronic_ratio * len(days), 9)))
-    absences = await dropout_repo.absent_days(session, school_id, start, until, unexplained_only=False)
 
     out = SchoolFigures(school_id, school.name, window, until)
     for s in standings:
@@ -211,8 +276,8 @@ async def school_figures(
         out.students.append(StudentFigures(
             student_id=student.id, name=student.name, school_id=school_id, class_id=s.class_id,
             grade=c.grade if c else None, class_name=c.name if c else None,
-            left_behind=bool(student.is_left_behind), boarding=bool(student.is_boarding),
-            months_due=len(months) if student.is_left_behind else 0,
+            left_behind=s.left_behind, boarding=bool(student.is_boarding),
+            months_due=len(months) if s.left_behind else 0,
             months_confirmed=confirmed_months.get(student.id, 0),
             returns_asked=asked, returns_confirmed=home,
             teacher_contacts=teacher.get(student.id, 0), visits=visits.get(student.id, 0),
@@ -238,9 +303,21 @@ async def build_compliance(
     def t(key: str, **params: object) -> str:
         return translator.get(key, lang, **params)
 
+    # Terms first, then every school's students and status histories in one read (a
+    # county's 200 schools: one query instead of 400).
+    windows = {school_id: await term_window(session, school_id, period.end) for school_id in scope.school_ids}
+    untils = {school_id: min(w.ends_on, period.end) for school_id, w in windows.items()}
+    on_books: dict[tuple[int, date], list[Standing]] = {}
+    for day, standings in (await standings_on_days(
+            session, scope.school_ids, sorted(set(untils.values())), scope.timezone)).items():
+        for standing in standings:
+            on_books.setdefault((standing.school_id, day), []).append(standing)
+    timezones = {i: s.timezone for i, s in (await repo.schools_by_ids(session, scope.school_ids)).items()}
+    read = await prefetch(session, scope, windows, period.end, on_books, timezones)
     schools = [
         await school_figures(session, scope, school_id, period.end, required_contacts=required_contacts,
-                             chronic_ratio=chronic_ratio)
+                             chronic_ratio=chronic_ratio, window=windows[school_id],
+                             on_books=on_books.get((school_id, untils[school_id]), []), read=read[school_id])
         for school_id in scope.school_ids
     ]
     if scope.bureau:
@@ -302,10 +379,13 @@ async def build_compliance(
         per_school, t("report-compliance-title", name=scope.name, term=title_term),
         [t("report-col-school"), t("report-col-term"), *total_headers], [20, 30, *total_widths],
     )
+    overall = Totals()
     for school in schools:
-        per_school.append([school.name, _term_text(translator, lang, school), *totals(school.students).values()])
+        found = totals(school.students)
+        overall.merge(found)
+        per_school.append([school.name, _term_text(translator, lang, school), *found.values()])
     if len(schools) > 1:
-        per_school.append([t("report-total"), "", *totals(f for s in schools for f in s.students).values()])
+        per_school.append([t("report-total"), "", *overall.values()])
         bold_row(per_school)
     formats(per_school, {2 + i: PERCENT_FORMAT for i in percent_at})
 
@@ -344,4 +424,4 @@ async def _concern_sheet(
         ])
 
 
-__all__ = ["StudentFigures", "Totals", "build_compliance", "school_figures", "totals"]
+__all__ = ["Prefetched", "StudentFigures", "Totals", "build_compliance", "prefetch", "school_figures", "totals"]

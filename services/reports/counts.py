@@ -7,8 +7,10 @@ none before it, the first change after it says where they stood before (a studen
 arrived from outside the system did not exist before); with no history, today's row.
 A student moved through the system to another school (transfer out to a school that uses
 the bot too) is on the receiving school's books, without a class, until placed.
-Categories (left-behind, migrant, disabled, hardship, boarding) have no history: today's
-flags are counted. Enrolled (在校) and suspended (休学) students are both on the books
+Being left-behind has a history where the census recorded it (services.census: "became"
+or "stopped being" left-behind, each with its time): a change recorded after the day is
+undone for that day. Changes made outside the census (a roster re-import) and the other
+categories (migrant, disabled, hardship, boarding) have no history: today's flags count. Enrolled (在校) and suspended (休学) students are both on the books
 (在籍); transferred-out and graduated ones are not.
 """
 
@@ -16,13 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import SchoolClass, Student, StudentStatus, StudentStatusChange
+from db.models import SchoolClass, StudentStatus, StudentStatusChange
+from db.models.census import CensusChangeKind
 from db.repositories import reports as repo
+from db.repositories.reports import StudentRow
 from locales import Translator
 from services.ledger import class_label
 from services.reports.scope import ReportScope
@@ -37,14 +42,26 @@ CATEGORIES = ("left_behind", "migrant", "disabled", "hardship", "boarding")
 class Standing:
     """Where one student stood on a day."""
 
-    student: Student
+    student: StudentRow
     school_id: int
     class_id: int | None
     status: str
+    left_behind: bool = False
 
 
-def standing_on(student: Student, history: Sequence[StudentStatusChange], day: date) -> Standing | None:
+def left_behind_on(today_flag: bool, changes: Sequence[tuple[datetime, str]], day_ends: datetime) -> bool:
+    """`changes` oldest first (when, kind). The first change recorded after the day says
+    what held before it; with none, today's flag."""
+    for at, kind in changes:
+        if (at if at.tzinfo else at.replace(tzinfo=UTC)) >= day_ends:
+            return kind == CensusChangeKind.STOPPED_LEFT_BEHIND
+    return today_flag
+
+
+def standing_on(student: StudentRow, history: Sequence[StudentStatusChange], day: date) -> Standing | None:
     """`history` oldest first. None: the student was not on any school's books yet."""
+    if not history:  # most students: today's row
+        return Standing(student, student.school_id, student.class_id, student.status)
     before = [c for c in history if c.effective_on <= day]
     after = [c for c in history if c.effective_on > day]
     if before:
@@ -64,17 +81,36 @@ def standing_on(student: Student, history: Sequence[StudentStatusChange], day: d
     return Standing(student, student.school_id, student.class_id, student.status)
 
 
-async def standings_on(session: AsyncSession, school_ids: Iterable[int], day: date) -> list[Standing]:
+async def standings_on(
+    session: AsyncSession, school_ids: Iterable[int], day: date, timezone: str = "Asia/Shanghai"
+) -> list[Standing]:
     """Every student on the books of these schools on `day` (enrolled or suspended)."""
+    return (await standings_on_days(session, school_ids, [day], timezone))[day]
+
+
+async def standings_on_days(
+    session: AsyncSession, school_ids: Iterable[int], days: Iterable[date], timezone: str = "Asia/Shanghai"
+) -> dict[date, list[Standing]]:
+    """standings_on for several days, the students and their histories read once."""
     wanted = set(school_ids)
     students = await repo.students_touching(session, wanted)
     histories = await repo.status_histories(session, wanted)
-    out = []
-    for student in students:
-        standing = standing_on(student, histories.get(student.id, []), day)
-        if standing is not None and standing.school_id in wanted and standing.status in ON_BOOKS:
-            out.append(standing)
-    return out
+    census = await repo.left_behind_changes(session, wanted)
+    zone = ZoneInfo(timezone)
+    found: dict[date, list[Standing]] = {}
+    for day in days:
+        out = found[day] = []
+        day_ends = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(UTC)
+        for student in students:
+            standing = standing_on(student, histories.get(student.id, []), day)
+            if standing is not None and standing.school_id in wanted and standing.status in ON_BOOKS:
+                changes = census.get(student.id)
+                if changes or student.is_left_behind:
+                    flag = left_behind_on(bool(student.is_left_behind), changes or (), day_ends)
+                    standing = Standing(standing.student, standing.school_id, standing.class_id,
+                                        standing.status, flag)
+                out.append(standing)
+    return found
 
 
 def in_scope(standing: Standing, scope: ReportScope) -> bool:
@@ -101,7 +137,7 @@ class Tally:
         self.female += s.gender == "female"
         self.enrolled += standing.status == StudentStatus.ENROLLED
         self.suspended += standing.status == StudentStatus.SUSPENDED
-        self.left_behind += bool(s.is_left_behind)
+        self.left_behind += standing.left_behind
         self.migrant += bool(s.is_migrant)
         self.disabled += bool(s.is_disabled)
         self.hardship += bool(s.has_hardship)
@@ -133,7 +169,8 @@ async def build_counts(
     def t(key: str, **params: object) -> str:
         return translator.get(key, lang, **params)
 
-    standings = [s for s in await standings_on(session, scope.school_ids, day) if in_scope(s, scope)]
+    standings = [s for s in await standings_on(session, scope.school_ids, day, scope.timezone)
+                 if in_scope(s, scope)]
     schools = {sid: await repo.school(session, sid) for sid in scope.school_ids}
     classes = await repo.classes_of_schools(session, scope.school_ids)
     figure_headers = [t(f"report-col-{f.replace('_', '-')}") for f in FIGURES]
@@ -143,9 +180,12 @@ async def build_counts(
     title = t("report-counts-title", name=scope.name, date=day.isoformat())
     if scope.bureau:
         titled(sheet, title, [t("report-col-school"), *figure_headers], [24, *[9] * len(FIGURES)])
+        per_school: dict[int, list[Standing]] = {}
+        for s in standings:
+            per_school.setdefault(s.school_id, []).append(s)
         for school_id in sorted(scope.school_ids, key=lambda i: schools[i].name if schools[i] else ""):
             school = schools[school_id]
-            sheet.append([school.name if school else "", *tally(s for s in standings if s.school_id == school_id).values()])
+            sheet.append([school.name if school else "", *tally(per_school.get(school_id, [])).values()])
         sheet.append([t("report-total"), *tally(standings).values()])
         bold_row(sheet)
         return to_bytes(book)
@@ -154,9 +194,12 @@ async def build_counts(
         sheet, title, [t("report-col-school"), t("report-col-grade"), t("report-col-class"), *figure_headers],
         [18, 8, 14, *[9] * len(FIGURES)],
     )
+    by_school: dict[int, list[Standing]] = {}
+    for s in standings:
+        by_school.setdefault(s.school_id, []).append(s)
     for school_id in scope.school_ids:
         school = schools[school_id]
-        mine = [s for s in standings if s.school_id == school_id]
+        mine = by_school.get(school_id, [])
         by_class: dict[int | None, list[Standing]] = {}
         for s in mine:
             by_class.setdefault(s.class_id, []).append(s)
@@ -189,4 +232,7 @@ async def build_counts(
     return to_bytes(book)
 
 
-__all__ = ["CATEGORIES", "FIGURES", "Standing", "Tally", "build_counts", "standing_on", "standings_on", "tally"]
+__all__ = [
+    "CATEGORIES", "FIGURES", "Standing", "Tally", "build_counts", "standing_on", "standings_on", "standings_on_days",
+    "tally",
+]

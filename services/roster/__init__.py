@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import School
 from db.repositories import roster as repo
+from services import audit
+from services.access import Actor
 from services.clock import Clock, local_today
 from services.roster.apply import ImportResult, apply_rows
 from services.roster.problems import MAX_SHOWN, Problem, RosterInvalid, describe, render_problems
@@ -35,7 +37,8 @@ __all__ = [
 
 
 async def import_roster(
-    session: AsyncSession, clock: Clock, school_id: int, file_name: str, content: bytes
+    session: AsyncSession, clock: Clock, school_id: int, file_name: str, content: bytes,
+    *, actor: Actor | None = None,
 ) -> ImportResult:
     school = await session.get(School, school_id)
     if school is None:
@@ -59,6 +62,11 @@ async def import_roster(
         raise RosterInvalid(problems)
 
     result = await apply_rows(session, school_id, rows, existing, clock.now())
+    # One audit row for the file (actor None: the command line on the server).
+    await audit.record(
+        session, clock, actor, audit.Action.CHANGE, audit.ROSTER_IMPORT,
+        scope=audit.AuditScope(school_id, count=result.students_created + result.students_updated),
+    )
     log.info(
         "roster for school %s: %d rows, %d created, %d updated, %d unchanged",
         school_id, len(rows), result.students_created, result.students_updated,

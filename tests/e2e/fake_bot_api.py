@@ -94,6 +94,7 @@ class ChatMessage:
     sent_at: float = 0.0  # time.monotonic()
     edits: list[str] = field(default_factory=list)  # earlier texts, oldest first
     deleted: bool = False
+    client: str | None = None  # the "/<name>" prefix of the sender's API base, if any
 
     @property
     def all_texts(self) -> list[str]:
@@ -191,6 +192,7 @@ class FakeBotApi:
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}  # scope+language key → commands
         self.menu_buttons: list[dict[str, Any]] = []
+        self.webhook: dict[str, Any] | None = None  # the last setWebhook call
         self.get_updates_calls = 0
         self.confirmed_update_id = 0
         self.too_many_requests = 0  # 429s answered
@@ -214,6 +216,9 @@ class FakeBotApi:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_method)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        # Several bot processes on one server: each may be given base_url + "/<name>" as its
+        # API base, and every message records which one sent it (ChatMessage.client).
+        app.router.add_route("*", "/{client}/bot{token}/{method}", self._handle_method)
         self._runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -425,6 +430,8 @@ class FakeBotApi:
             if request.match_info["token"] != self.token:
                 raise _ApiError(401, "Unauthorized")
             fields = await self._read_fields(request)
+            if "client" in request.match_info:
+                fields["_client"] = request.match_info["client"]
             handler = self._methods.get(method.lower())
             if handler is None:
                 raise _ApiError(404, "Not Found")
@@ -562,6 +569,7 @@ class FakeBotApi:
             "getmycommands": self._get_my_commands,
             "deletemycommands": self._delete_my_commands,
             "setchatmenubutton": self._set_chat_menu_button,
+            "setwebhook": self._set_webhook,
             "deletewebhook": self._true,
             "close": self._true,
             "logout": self._true,
@@ -607,6 +615,7 @@ class FakeBotApi:
             method=method,
             reply_markup=fields.get("reply_markup") or None,
             sent_at=time.monotonic(),
+            client=fields.get("_client"),
             **content,
         )
         self.chats[chat_id].append(message)
@@ -751,6 +760,35 @@ class FakeBotApi:
     async def _set_chat_menu_button(self, fields: dict[str, Any]) -> bool:
         self.menu_buttons.append(fields)
         return True
+
+    async def _set_webhook(self, fields: dict[str, Any]) -> bool:
+        self.webhook = {k: v for k, v in fields.items() if not k.startswith("_")}
+        self._touch()
+        return True
+
+    # ---------------------------------------------------------------- webhook mode
+
+    async def post_to_webhook(
+        self, update: dict[str, Any], *, url: str | None = None, secret: str | None = None,
+        timeout: float = 30.0,
+    ) -> int:
+        """Delivers `update` (as a push_* method returned it) the way Telegram does in
+        webhook mode: POSTed as JSON to the URL the bot gave setWebhook, with its secret
+        token in X-Telegram-Bot-Api-Secret-Token (or `url`/`secret` given here). The
+        update leaves the getUpdates queue. Returns the HTTP status the bot answered."""
+        import aiohttp
+
+        self._updates = [u for u in self._updates if u["update_id"] != update["update_id"]]
+        hook = self.webhook or {}
+        target = url or hook.get("url")
+        assert target, "the bot has not called setWebhook"
+        token = secret if secret is not None else hook.get("secret_token")
+        headers = {"X-Telegram-Bot-Api-Secret-Token": token} if token else {}
+        async with aiohttp.ClientSession() as client, client.post(
+            target, json=update, headers=headers, timeout=aiohttp.ClientTimeout(total=timeout)
+        ) as response:
+            await response.read()
+            return response.status
 
 
 def _int(value: Any) -> int | None:

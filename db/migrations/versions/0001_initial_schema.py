@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 14:06:57.165699
+Create Date: 2026-11-23 16:06:36.692954
 """
 
 from __future__ import annotations
@@ -37,6 +37,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", name=op.f("pk_fsm_records")),
     )
     op.create_table(
+        "invite_attempts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("telegram_user_id", sa.BigInteger(), nullable=False),
+        sa.Column("at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invite_attempts")),
+    )
+    with op.batch_alter_table("invite_attempts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_invite_attempts_at"), ["at"], unique=False)
+        batch_op.create_index(
+            "ix_invite_attempts_user_at", ["telegram_user_id", "at"], unique=False
+        )
+
+    op.create_table(
         "job_leases",
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("holder", sa.String(length=64), nullable=False),
@@ -59,6 +72,20 @@ def upgrade() -> None:
         sa.UniqueConstraint("phone", name=op.f("uq_people_phone")),
         sa.UniqueConstraint("telegram_user_id", name=op.f("uq_people_telegram_user_id")),
     )
+    op.create_table(
+        "received_updates",
+        sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("payload", sa.Text(), nullable=True),
+        sa.Column("received_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("handled_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_received_updates")),
+    )
+    with op.batch_alter_table("received_updates", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_received_updates_handled", ["handled_at", "update_id"], unique=False
+        )
+
     op.create_table(
         "campaigns",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -511,6 +538,40 @@ def upgrade() -> None:
             ["notice_sent_at", "guardian_answer", "escalated_at"],
             unique=False,
         )
+
+    op.create_table(
+        "audit_log",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("actor_person_id", sa.Integer(), nullable=True),
+        sa.Column("action", sa.String(length=10), nullable=False),
+        sa.Column("what", sa.String(length=40), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=True),
+        sa.Column("school_id", sa.Integer(), nullable=True),
+        sa.Column("county_id", sa.Integer(), nullable=True),
+        sa.Column("class_id", sa.Integer(), nullable=True),
+        sa.Column("count", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["actor_person_id"], ["people.id"], name=op.f("fk_audit_log_actor_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["class_id"], ["classes.id"], name=op.f("fk_audit_log_class_id_classes")
+        ),
+        sa.ForeignKeyConstraint(
+            ["county_id"], ["counties.id"], name=op.f("fk_audit_log_county_id_counties")
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"], ["schools.id"], name=op.f("fk_audit_log_school_id_schools")
+        ),
+        sa.ForeignKeyConstraint(
+            ["student_id"], ["students.id"], name=op.f("fk_audit_log_student_id_students")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
+    )
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.create_index("ix_audit_log_county_at", ["county_id", "at"], unique=False)
+        batch_op.create_index("ix_audit_log_school_at", ["school_id", "at"], unique=False)
+        batch_op.create_index("ix_audit_log_student_at", ["student_id", "at"], unique=False)
 
     op.create_table(
         "away_parents",
@@ -1380,6 +1441,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_away_parents_student_id"))
 
     op.drop_table("away_parents")
+    with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.drop_index("ix_audit_log_student_at")
+        batch_op.drop_index("ix_audit_log_school_at")
+        batch_op.drop_index("ix_audit_log_county_at")
+
+    op.drop_table("audit_log")
     with op.batch_alter_table("attendance_marks", schema=None) as batch_op:
         batch_op.drop_index("ix_attendance_marks_waiting")
         batch_op.drop_index(batch_op.f("ix_attendance_marks_student_id"))
@@ -1452,8 +1519,17 @@ def downgrade() -> None:
     op.drop_table("schools")
     op.drop_table("digest_opt_outs")
     op.drop_table("campaigns")
+    with op.batch_alter_table("received_updates", schema=None) as batch_op:
+        batch_op.drop_index("ix_received_updates_handled")
+
+    op.drop_table("received_updates")
     op.drop_table("people")
     op.drop_table("job_leases")
+    with op.batch_alter_table("invite_attempts", schema=None) as batch_op:
+        batch_op.drop_index("ix_invite_attempts_user_at")
+        batch_op.drop_index(batch_op.f("ix_invite_attempts_at"))
+
+    op.drop_table("invite_attempts")
     op.drop_table("fsm_records")
     op.drop_table("counties")
     # ### end Alembic commands ###
