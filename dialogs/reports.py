@@ -26,6 +26,7 @@ from aiogram_dialog.widgets.input import MessageInput
 from aiogram_dialog.widgets.kbd import Button, Group, ScrollingGroup, SwitchTo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.engine import create_engine, create_session_pool
 from dialogs import report_charts
 from dialogs.common import choices, tap_hint
 from dialogs.states import Reports
@@ -100,10 +101,7 @@ async def _produce(
     t = translator.bind(job.lang)
     name = service.report_filename(translator, job.lang, job.kind, job.scope, job.period)
     try:
-        async with session_pool() as session:
-            content = await service.build_report(
-                session, translator, job.lang, job.kind, job.scope, job.period, job.rules
-            )
+        content = await asyncio.to_thread(_build_elsewhere, _database_url(session_pool), translator, job)
     except Exception:
         log.exception("report %s for scope %s failed", job.kind.value, job.scope.key)
         await _edit(bot, job.chat_id, progress_id, t("report-failed"))
@@ -117,6 +115,29 @@ async def _produce(
     except Exception:
         log.exception("report %s for scope %s could not be sent", job.kind.value, job.scope.key)
         await _edit(bot, job.chat_id, progress_id, t("report-failed"))
+
+
+def _database_url(session_pool: async_sessionmaker[AsyncSession]) -> str:
+    return session_pool.kw["bind"].url.render_as_string(hide_password=False)
+
+
+def _build_elsewhere(url: str, translator: Translator, job: Job) -> bytes:
+    """A county's table reads and computes for seconds; in the bot's own event loop that
+    paused every other update meanwhile (1.7 s at a time with 100,000 students,
+    docs/performance.md). So it is built in a worker thread with its own event loop and
+    its own connection (it only reads); the bot's loop keeps its turns on the CPU."""
+
+    async def build() -> bytes:
+        engine = create_engine(url)
+        try:
+            async with create_session_pool(engine)() as session:
+                return await service.build_report(
+                    session, translator, job.lang, job.kind, job.scope, job.period, job.rules
+                )
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(build())
 
 
 async def _edit(bot: Bot, chat_id: int, message_id: int, text: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
 
 from aiogram.methods import EditMessageText, SendDocument
 from openpyxl import load_workbook
@@ -76,11 +77,13 @@ async def test_the_bot_stays_usable_while_a_report_is_built(
     tg: ChatDriver, factory: Factory, session: AsyncSession, clock, monkeypatch
 ) -> None:
     await build_scene(factory, session, clock)
-    release = asyncio.Event()
+    # The table is built in a worker thread with its own event loop (dialogs/reports.py):
+    # a threading event holds it there.
+    release = threading.Event()
     real = reports_service.build_report
 
     async def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-        await release.wait()
+        await asyncio.to_thread(release.wait, 30)
         return await real(*args, **kwargs)
 
     monkeypatch.setattr(reports_service, "build_report", slow)
