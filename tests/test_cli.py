@@ -62,3 +62,7 @@ def test_help_is_in_the_admins_language(tmp_path: Path) -> None:
     result = _run(["--help"], tmp_path)
     assert result.returncode == 0
     assert "第一次使用" in result.stdout and "invite admin" in result.stdout
+    # The report command points to the tables that have commands of their own.
+    report = _run(["report", "--help"], tmp_path)
+    assert report.returncode == 0
+    assert "python -m bot ledger export" in report.stdout and "python -m bot dropout register" in report.stdout

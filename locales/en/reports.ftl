@@ -104,7 +104,7 @@ report-concern-sheet = Children of concern
 report-concern-title = { $name }: children with an open dropout case or incident
 
 cli-report-help = Export a report (student count table, student change table, term compliance)
-cli-report-others = The left-behind ledger (register): python -m bot ledger; the dropout registers: python -m bot dropout
+cli-report-others = The left-behind ledger (register): python -m bot ledger export; the dropout registers: python -m bot dropout register
 cli-report-kind-help = counts: student count table; changes: student change table; compliance: term compliance
 cli-report-school-help = the school's name
 cli-report-county-help = the county's name; with no --school, every school of the county (the bureau's version, no names)

@@ -104,7 +104,7 @@ report-concern-sheet = 需关注学生
 report-concern-title = { $name } 控辍个案或突发事件未结的学生
 
 cli-report-help = 导出报表（学生人数统计表、学生变动情况表、学期达标情况）
-cli-report-others = 留守学生台帐（登记表）：python -m bot ledger；流失学生登记表：python -m bot dropout
+cli-report-others = 留守学生台帐（登记表）：python -m bot ledger export；流失学生登记表：python -m bot dropout register
 cli-report-kind-help = counts：学生人数统计表；changes：学生变动情况表；compliance：学期达标情况
 cli-report-school-help = 学校名称
 cli-report-county-help = 县名；只写县不写学校，就是全县各校汇总（教育局版，不含学生姓名）
