@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.settings import Settings
 from locales import LANGUAGES, get_translator
+from services import audit
 from services.clock import SystemClock, local_today
 from services.dropout_registers import Month, RegisterScope, build_registers
 
@@ -84,6 +85,11 @@ async def _build(args: argparse.Namespace, settings: Settings, month: Month, lan
                 raise _Refused("cli-dropout-no-school", school=name)
             if len(found) > 1:
                 raise _Refused("cli-dropout-several-schools", school=name)
-            return await build_registers(session, RegisterScope(found[0].id), month, language)
+            content = await build_registers(session, RegisterScope(found[0].id), month, language)
+            # The audit log: an export from the server's command line (no person).
+            await audit.record(session, SystemClock(), None, audit.Action.EXPORT, audit.DROPOUT_REGISTER_EXPORT,
+                               scope=audit.AuditScope(school_id=found[0].id))
+            await session.commit()
+            return content
     finally:
         await engine.dispose()

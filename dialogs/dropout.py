@@ -25,6 +25,7 @@ from dialogs.common import choices, tap_hint
 from dialogs.states import Dropout, MainMenu
 from dialogs.widgets import T
 from locales import Translate, Translator
+from services import audit
 from services import dropout as service
 from services.access import Actor
 from services.dropout import CLOSE_OUTCOMES, DATE_EXAMPLE, CaseCard, DropoutError
@@ -562,6 +563,8 @@ async def on_register(callback: CallbackQuery, button: Button, manager: DialogMa
     await callback.answer()
     for scope in scopes:
         content = await build_registers(session, scope, month, lang, translator)
+        await audit.record(session, data["clock"], actor, audit.Action.EXPORT, audit.DROPOUT_REGISTER_EXPORT,
+                           scope=audit.AuditScope(school_id=scope.school_id))
         name = await service.school_name(session, scope.school_id)
         await data["bot"].send_document(
             callback.from_user.id,

@@ -24,6 +24,7 @@ from dialogs.common import choices, tap_hint
 from dialogs.states import Incidents, MainMenu
 from dialogs.widgets import T
 from locales import Translate, Translator
+from services import audit
 from services import incidents as service
 from services.access import Actor
 from services.incident_export import (
@@ -500,6 +501,10 @@ async def on_period(callback: CallbackQuery, _widget: Any, manager: DialogManage
     for scope in scopes:
         span = await period_range(session, scope, item_id, now, timezone)
         content = await build_incident_workbook(session, translator, lang, scope, now, span)
+        await audit.record(session, data["clock"], actor, audit.Action.EXPORT, audit.INCIDENT_EXPORT, scope=audit.AuditScope(
+            school_id=scope.id if scope.kind == "school" else None,
+            county_id=scope.id if scope.kind == "county" else None,
+        ))
         await data["bot"].send_document(
             callback.from_user.id,
             BufferedInputFile(content, filename=export_filename(translator, lang, scope, now, timezone)),

@@ -49,6 +49,8 @@ ROSTER_IMPORT = "roster-import"
 LEDGER_EXPORT = "ledger-export"
 CENSUS_EXPORT = "census-export"
 REPORT_EXPORT = "report-export"
+DROPOUT_REGISTER_EXPORT = "dropout-register-export"  # 流失学生登记表: names, parents, addresses
+INCIDENT_EXPORT = "incident-export"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from bot.settings import Settings
 from db.models import (
     AttendanceMark,
     AttendanceSheet,
+    AuditEntry,
     AwayParent,
     County,
     DropoutCase,
@@ -546,6 +547,11 @@ async def test_cli_writes_the_registers(
     assert f"登记表（2026-11）已保存到 {out}" in capsys.readouterr().out
     rows = _rows(out.read_bytes(), 1)
     assert [r[1] for r in rows[2:]] == ["小明"] and rows[2][9] == "2026-11-23"
+    # The audit log: an export from the server (no person).
+    await session.commit()
+    exported = (await session.execute(select(AuditEntry.what, AuditEntry.actor_person_id, AuditEntry.school_id)
+                                      .where(AuditEntry.action == "export"))).all()
+    assert [tuple(r) for r in exported] == [("dropout-register-export", None, scene.school.id)]
 
     assert await asyncio.to_thread(main, [*args[:3], "没有这所", *args[4:]]) == 1
     assert "没有找到学校“没有这所”" in capsys.readouterr().err

@@ -14,7 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.commands import commands_for
 from bot.sender import OutboxSender
 from bot.settings import Settings
-from db.models import AttendanceChange, AttendanceMark, DropoutCase, DropoutCaseEvent, OutboxMessage
+from db.models import (
+    AttendanceChange,
+    AttendanceMark,
+    AuditEntry,
+    DropoutCase,
+    DropoutCaseEvent,
+    OutboxMessage,
+)
 from handlers.dropout import CaseCallback
 from locales import get_translator
 from services import dropout as service
@@ -252,7 +259,7 @@ async def test_admin_picks_a_class_first(tg: ChatDriver, factory: Factory, sessi
 
 
 async def test_registers_from_the_bot(
-    tg: ChatDriver, factory: Factory, session: AsyncSession, clock: FakeClock
+    tg: ChatDriver, factory: Factory, session: AsyncSession, session_pool, clock: FakeClock
 ) -> None:
     scene = await build_scene(factory, session)
     head_actor = await load_actor(session, HEAD)
@@ -286,6 +293,11 @@ async def test_registers_from_the_bot(
     workbook = load_workbook(io.BytesIO(document.document.data))
     assert [r[1] for r in workbook["疑似辍学名单"].iter_rows(min_row=3, values_only=True)] == []
     assert [r[1] for r in workbook["流失学生登记表"].iter_rows(min_row=3, values_only=True)] == ["小明"]
+    # Each export is in the audit log (ids only).
+    async with session_pool() as s:
+        exports = (await s.execute(select(AuditEntry.what, AuditEntry.school_id).where(
+            AuditEntry.action == "export"))).all()
+    assert [tuple(r) for r in exports] == [("dropout-register-export", scene.school.id)] * 2
 
 
 # ---------------------------------------------------------------------- privacy

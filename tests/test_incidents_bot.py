@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.sender import OutboxSender
 from bot.settings import Settings
-from db.models import Incident, OutboxMessage
+from db.models import AuditEntry, Incident, OutboxMessage
 from locales import get_translator
 from scheduler import JobContext
 from scheduler.incidents import incident_deadlines
@@ -238,6 +238,14 @@ async def test_notes_closing_and_the_export(
     sheet = load_workbook(io.BytesIO(document.document.data))["事件"]
     assert sheet.cell(row=1, column=1).value == "清水县 突发事件登记表（2026-10-01 至 2026-10-31）"
     assert list(sheet.iter_rows(min_row=3, values_only=True)) == []  # November's incident is not October's
+
+    # Both exports are in the audit log (ids only): the school's and the county's.
+    async with session_pool() as s:
+        rows = (await s.execute(select(AuditEntry.what, AuditEntry.school_id, AuditEntry.county_id)
+                                .where(AuditEntry.action == "export").order_by(AuditEntry.id))).all()
+    assert [tuple(r) for r in rows] == [
+        ("incident-export", scene.school.id, None), ("incident-export", None, scene.school.county_id),
+    ]
 
 
 async def test_bureau_sees_its_county_read_only(
