@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram.types import Message
@@ -65,3 +66,14 @@ class VisibleOnly(Group):
 def _addressed_to(button: Keyboard, data: str) -> bool:
     prefix = button.callback_prefix()
     return data == button.widget_id or bool(prefix and data.startswith(prefix))
+
+
+def start_with_id(key: str) -> Callable[[Any, DialogManager], Awaitable[None]]:
+    """An on_start that keeps `start_data[key]` (an id a reminder's button opened the dialog
+    on) in dialog_data; any other start data is ignored."""
+
+    async def on_start(start_data: Any, manager: DialogManager) -> None:
+        if isinstance(start_data, dict) and key in start_data:
+            manager.dialog_data[key] = int(start_data[key])
+
+    return on_start

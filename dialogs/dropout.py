@@ -21,7 +21,7 @@ from aiogram_dialog.widgets.kbd import Button, Column, ScrollingGroup, Start, Sw
 from aiogram_dialog.widgets.text import Format
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.common import choices, tap_hint
+from dialogs.common import choices, start_with_id, tap_hint
 from dialogs.states import Dropout, MainMenu
 from dialogs.widgets import T
 from locales import Translate, Translator
@@ -95,9 +95,7 @@ async def _refuse(callback: CallbackQuery, t: Translate, key: str = "dropout-not
 # ----------------------------------------------------------------- open cases
 
 
-async def on_start(start_data: Any, manager: DialogManager) -> None:
-    if isinstance(start_data, dict) and CASE_ID in start_data:
-        manager.dialog_data[CASE_ID] = int(start_data[CASE_ID])
+on_start = start_with_id(CASE_ID)
 
 
 async def get_cases(dialog_manager: DialogManager, **_: Any) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from aiogram_dialog.widgets.kbd import Button, Column, ScrollingGroup, Start, Sw
 from aiogram_dialog.widgets.text import Format
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.common import choices, tap_hint
+from dialogs.common import choices, start_with_id, tap_hint
 from dialogs.states import Incidents, MainMenu
 from dialogs.widgets import T
 from locales import Translate, Translator
@@ -86,9 +86,7 @@ async def _refuse(callback: CallbackQuery, t: Translate, key: str = "incident-no
     await callback.answer(t(key), show_alert=True)
 
 
-async def on_start(start_data: Any, manager: DialogManager) -> None:
-    if isinstance(start_data, dict) and INCIDENT_ID in start_data:
-        manager.dialog_data[INCIDENT_ID] = int(start_data[INCIDENT_ID])
+on_start = start_with_id(INCIDENT_ID)
 
 
 # ------------------------------------------------------------------ the list

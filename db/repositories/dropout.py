@@ -28,6 +28,8 @@ from db.models import (
     StudentGuardian,
     StudentStatus,
 )
+from db.repositories.classes import classes_headed_by as head_teacher_classes  # noqa: F401  (re-exported)
+from db.repositories.classes import classes_of_schools  # noqa: F401  (re-exported)
 
 
 @dataclass(frozen=True)
@@ -277,32 +279,6 @@ async def staff_to_tell(
         .order_by(Person.id)
     )
     return list(dict.fromkeys(rows.all()))
-
-
-async def head_teacher_classes(session: AsyncSession, staff_ids: Iterable[int]) -> list[SchoolClass]:
-    ids = sorted(set(staff_ids))
-    if not ids:
-        return []
-    return list(
-        await session.scalars(
-            select(SchoolClass)
-            .where(SchoolClass.head_teacher_id.in_(ids))
-            .order_by(SchoolClass.grade, SchoolClass.name)
-        )
-    )
-
-
-async def classes_of_schools(session: AsyncSession, school_ids: Iterable[int]) -> list[SchoolClass]:
-    ids = sorted(set(school_ids))
-    if not ids:
-        return []
-    return list(
-        await session.scalars(
-            select(SchoolClass)
-            .where(SchoolClass.school_id.in_(ids))
-            .order_by(SchoolClass.school_id, SchoolClass.grade, SchoolClass.name)
-        )
-    )
 
 
 async def enrolled_without_case(session: AsyncSession, class_id: int) -> list[Student]:

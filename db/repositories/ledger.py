@@ -30,6 +30,7 @@ from db.models import (
     StudentStatusChange,
     TeacherParentContact,
 )
+from db.repositories.classes import classes_headed_by, classes_of_schools  # noqa: F401  (re-exported)
 from db.repositories.people import school_admins  # noqa: F401  (shared; callers use repo.<name>)
 
 
@@ -252,34 +253,8 @@ async def classes_of(session: AsyncSession, where: ColumnElement[bool]) -> list[
     )
 
 
-async def classes_of_schools(session: AsyncSession, school_ids: Iterable[int]) -> list[SchoolClass]:
-    ids = sorted(set(school_ids))
-    if not ids:
-        return []
-    return list(
-        await session.scalars(
-            select(SchoolClass)
-            .where(SchoolClass.school_id.in_(ids))
-            .order_by(SchoolClass.school_id, SchoolClass.grade, SchoolClass.name, SchoolClass.id)
-        )
-    )
-
-
 async def get_class(session: AsyncSession, class_id: int) -> SchoolClass | None:
     return await session.get(SchoolClass, class_id)
-
-
-async def classes_headed_by(session: AsyncSession, staff_ids: Iterable[int]) -> list[SchoolClass]:
-    ids = sorted(set(staff_ids))
-    if not ids:
-        return []
-    return list(
-        await session.scalars(
-            select(SchoolClass)
-            .where(SchoolClass.head_teacher_id.in_(ids))
-            .order_by(SchoolClass.school_id, SchoolClass.grade, SchoolClass.name, SchoolClass.id)
-        )
-    )
 
 
 async def students(

@@ -27,6 +27,7 @@ from db.models import (
 )
 from db.models.census import CensusChangeKind
 from db.models.returns import HOME_CONFIRMED
+from db.repositories.classes import classes_headed_by  # noqa: F401  (re-exported)
 
 
 async def school(session: AsyncSession, school_id: int) -> School | None:
@@ -67,16 +68,6 @@ async def classes_of_schools(session: AsyncSession, school_ids: Iterable[int]) -
         return {}
     rows = await session.scalars(select(SchoolClass).where(SchoolClass.school_id.in_(ids)))
     return {c.id: c for c in rows}
-
-
-async def classes_headed_by(session: AsyncSession, staff_ids: Iterable[int]) -> list[SchoolClass]:
-    ids = sorted(set(staff_ids))
-    if not ids:
-        return []
-    return list(await session.scalars(
-        select(SchoolClass).where(SchoolClass.head_teacher_id.in_(ids))
-        .order_by(SchoolClass.school_id, SchoolClass.grade, SchoolClass.name)
-    ))
 
 
 class StudentRow(NamedTuple):
